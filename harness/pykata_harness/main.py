@@ -1,0 +1,41 @@
+"""Command line of the harness: parses arguments and dispatches to a mode."""
+import argparse
+import platform
+import sys
+from typing import List, Optional
+
+from . import PROTOCOL_VERSION
+from .channel import Channel
+
+
+def parse_args(argv: List[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="pykata-harness")
+    parser.add_argument("--channel-fd", type=int, default=3)
+    modes = parser.add_subparsers(dest="mode", required=True)
+
+    exercise = modes.add_parser("exercise")
+    exercise.add_argument("--cases", required=True)
+    exercise.add_argument("--submission", required=True)
+    exercise.add_argument("--module", required=True)
+    exercise.add_argument("--seed", type=int, required=True)
+
+    folder = modes.add_parser("folder")
+    folder.add_argument("--dir", required=True)
+    folder.add_argument("--pytest", choices=["auto", "shim", "real"], default="auto")
+    return parser.parse_args(argv)
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    channel = Channel(args.channel_fd)
+    channel.send(
+        {"event": "start", "protocol": PROTOCOL_VERSION, "mode": args.mode,
+         "python": platform.python_version()}
+    )
+    if args.mode == "exercise":
+        from .exercise import run_exercise
+
+        return run_exercise(args, channel)
+    from .folder import run_folder
+
+    return run_folder(args, channel)
