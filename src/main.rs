@@ -1,3 +1,5 @@
-fn main() {
-    println!("Hello, world!");
+//! The `pykata` binary: a thin shell around the library's command line.
+
+fn main() -> std::process::ExitCode {
+    pykata::cli::main()
 }

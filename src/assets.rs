@@ -1,0 +1,55 @@
+//! The files embedded in the binary (the harness and the bundled catalogue) and their
+//! unpacking into a private folder, so `pykata` works from any folder with nothing else
+//! installed.
+
+use include_dir::{Dir, DirEntry, include_dir};
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// The Python harness (`harness/`).
+pub static HARNESS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/harness");
+
+/// The bundled exercises (`exercises/`).
+pub static EXERCISES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/exercises");
+
+/// The embedded files written out to a private temporary folder, removed on drop. Each
+/// pykata process unpacks its own copy, so nothing a previous run left behind (or a
+/// submission tampered with) is ever trusted.
+pub struct Unpacked {
+    _root: tempfile::TempDir,
+    /// Folder holding `pykata_run.py` and `pykata_harness/`.
+    pub harness: PathBuf,
+    /// Folder holding the catalogue, laid out as `exercises/`.
+    pub exercises: PathBuf,
+}
+
+impl Unpacked {
+    /// Writes the harness and the catalogue out.
+    pub fn new() -> io::Result<Unpacked> {
+        let root = tempfile::Builder::new().prefix("pykata-").tempdir()?;
+        let harness = root.path().join("harness");
+        let exercises = root.path().join("exercises");
+        write_dir(&HARNESS, &harness)?;
+        write_dir(&EXERCISES, &exercises)?;
+        Ok(Unpacked {
+            _root: root,
+            harness,
+            exercises,
+        })
+    }
+}
+
+fn write_dir(dir: &Dir<'_>, destination: &Path) -> io::Result<()> {
+    fs_err::create_dir_all(destination)?;
+    for entry in dir.entries() {
+        let name = entry.path().file_name().unwrap_or_default();
+        if name == "__pycache__" {
+            continue;
+        }
+        match entry {
+            DirEntry::Dir(sub) => write_dir(sub, &destination.join(name))?,
+            DirEntry::File(file) => fs_err::write(destination.join(name), file.contents())?,
+        }
+    }
+    Ok(())
+}

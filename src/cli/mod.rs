@@ -1,0 +1,242 @@
+//! The command line: clap definitions, their resolution into settings, and the dispatch of
+//! each command. The only module that knows clap.
+
+use crate::assets::Unpacked;
+use crate::engine::{Engine, default_python};
+use crate::exercise::Catalogue;
+use crate::grade::Grader;
+use crate::report::reporter_for;
+use crate::runner::{check, fresh_seed};
+use crate::settings::{CheckSettings, ColorMode, EngineChoice, Format, LimitOverrides};
+use crate::verify::{exercises_to_verify, verify_exercise};
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// Grades Python code: bundled exercises against their reference, and plain folders of
+/// unittest or pytest-style tests.
+#[derive(Debug, Parser)]
+#[command(name = "pykata", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Grade submissions: bundled exercise ids, exercise folders, or plain test folders.
+    Check(CheckArgs),
+    /// List the bundled exercises.
+    List,
+    /// Show the hints of an exercise.
+    Hint {
+        /// The exercise id (see `pykata list`).
+        id: String,
+    },
+    /// Check exercises as an author: references pass, starters and mutants fail.
+    Verify {
+        /// Bundled exercise ids or exercise folders; none means the whole catalogue.
+        exercises: Vec<String>,
+        /// Interpreter to run (default: the one pykata was built against).
+        #[arg(long)]
+        python: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum EngineArg {
+    Auto,
+    Subprocess,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, clap::Args)]
+struct CheckArgs {
+    /// What to grade: a bundled exercise id, an exercise folder, a plain folder of test
+    /// files and the modules they import, or a learner's file named after a bundled
+    /// exercise's module (lru_cache.py).
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<String>,
+    /// The file to grade for an exercise id or exercise folder.
+    #[arg(long, value_name = "FILE")]
+    submission: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    format: FormatArg,
+    /// Engine that runs Python.
+    #[arg(long, value_enum, default_value = "auto")]
+    engine: EngineArg,
+    /// Python interpreter to run (implies the subprocess engine).
+    #[arg(long, value_name = "PATH")]
+    python: Option<PathBuf>,
+    /// Seed of the randomised cases (default: a fresh one per run, shown in the report).
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+    /// Wall-clock limit of one run, in seconds (default: the exercise's, else 10; 60 for
+    /// plain folders).
+    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
+    timeout: Option<Duration>,
+    /// How many submissions are graded at once (default: the number of cores).
+    #[arg(long, short = 'j', value_name = "N")]
+    jobs: Option<usize>,
+    /// Colour in the human report.
+    #[arg(long, value_enum, default_value = "auto")]
+    color: ColorArg,
+}
+
+fn parse_seconds(text: &str) -> Result<Duration, String> {
+    let seconds: f64 = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number of seconds"))?;
+    if !(seconds > 0.0 && seconds <= 86_400.0) {
+        return Err("the timeout must be above 0 and at most 86400 seconds".into());
+    }
+    Ok(Duration::from_secs_f64(seconds))
+}
+
+impl CheckArgs {
+    fn into_settings(self) -> CheckSettings {
+        CheckSettings {
+            targets: self.paths,
+            submission: self.submission,
+            format: match self.format {
+                FormatArg::Human => Format::Human,
+                FormatArg::Json => Format::Json,
+            },
+            engine: match (self.engine, &self.python) {
+                (_, Some(_)) | (EngineArg::Subprocess, _) => EngineChoice::Subprocess,
+                (EngineArg::Auto, None) => EngineChoice::Auto,
+            },
+            python: self.python,
+            seed: self.seed,
+            limits: LimitOverrides {
+                wall_time: self.timeout,
+            },
+            color: match self.color {
+                ColorArg::Auto => ColorMode::Auto,
+                ColorArg::Always => ColorMode::Always,
+                ColorArg::Never => ColorMode::Never,
+            },
+            jobs: self.jobs.unwrap_or_else(default_jobs).max(1),
+        }
+    }
+}
+
+/// The number of cores, the default width of the worker pool.
+pub fn default_jobs() -> usize {
+    std::thread::available_parallelism().map_or(1, |cores| cores.get())
+}
+
+/// Runs the command line; errors are printed as one `error:` line and exit with 2.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(error) => {
+            let mut stderr = anstream::stderr();
+            let red = anstyle::AnsiColor::Red.on_default().bold();
+            let _ = writeln!(stderr, "{red}error{red:#}: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<u8> {
+    let Some(command) = cli.command else {
+        Cli::parse_from(["pykata", "--help"]);
+        return Ok(0);
+    };
+    match command {
+        Command::Check(args) => {
+            let settings = args.into_settings();
+            let mut reporter = reporter_for(settings.format, settings.color);
+            let stats = check(&settings, reporter.as_mut())?;
+            Ok(stats.exit_code())
+        }
+        Command::List => {
+            let catalogue = Catalogue::bundled()?;
+            let mut out = anstream::stdout();
+            for exercise in catalogue.exercises() {
+                let meta = &exercise.meta;
+                writeln!(
+                    out,
+                    "{:<16} {:<16} {:<7} {}",
+                    meta.id,
+                    meta.topic,
+                    meta.difficulty.as_str(),
+                    meta.title
+                )?;
+            }
+            Ok(0)
+        }
+        Command::Hint { id } => {
+            let catalogue = Catalogue::bundled()?;
+            let Some(exercise) = catalogue.get(&id) else {
+                bail!(crate::exercise::ExerciseError::NotFound {
+                    suggestions: catalogue.suggest(&id),
+                    target: id,
+                });
+            };
+            let mut out = anstream::stdout();
+            writeln!(
+                out,
+                "Hints for {} ({}):",
+                exercise.meta.id, exercise.meta.title
+            )?;
+            for (number, hint) in exercise.meta.hints.iter().enumerate() {
+                writeln!(out, "{}. {hint}", number + 1)?;
+            }
+            Ok(0)
+        }
+        Command::Verify { exercises, python } => {
+            let catalogue = Catalogue::bundled()?;
+            let exercises = exercises_to_verify(&exercises, &catalogue)?;
+            let unpacked = Unpacked::new().context("failed to unpack the harness")?;
+            let engine =
+                Engine::subprocess(python.unwrap_or_else(default_python), &unpacked.harness);
+            let grader = Grader::new(engine, unpacked, fresh_seed(), LimitOverrides::default());
+            let mut out = anstream::stdout();
+            let mut failed = 0;
+            for exercise in &exercises {
+                let verification = verify_exercise(&grader, exercise);
+                let green = anstyle::AnsiColor::Green.on_default();
+                let red = anstyle::AnsiColor::Red.on_default();
+                if verification.problems.is_empty() {
+                    writeln!(
+                        out,
+                        "{green}ok{green:#}   {} ({} checks)",
+                        verification.id, verification.checks
+                    )?;
+                } else {
+                    failed += 1;
+                    writeln!(out, "{red}FAIL{red:#} {}", verification.id)?;
+                    for problem in &verification.problems {
+                        writeln!(out, "       {problem}")?;
+                    }
+                }
+            }
+            writeln!(
+                out,
+                "{} exercises verified, {failed} with problems (seed {})",
+                exercises.len(),
+                grader.seed
+            )?;
+            Ok(if failed == 0 { 0 } else { 1 })
+        }
+    }
+}

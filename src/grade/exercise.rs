@@ -1,0 +1,655 @@
+//! Differential grading of an exercise: the submission and the reference solution run the
+//! same cases with the same seed in separate children, and a case passes when their
+//! observations are equal, step by step.
+
+use super::value::Value;
+use super::{
+    ErrorOrigin, GradeError, Grader, Status, SubmissionReport, TargetKind, TestResult, TestStatus,
+    TracebackFrame, cap_text, run_verdict,
+};
+use crate::engine::Job;
+use crate::engine::process::RunOutput;
+use crate::engine::protocol::{CaseMessage, LoadError, Message, RaisedException, Step, StepKind};
+use crate::exercise::Exercise;
+use std::path::Path;
+use std::time::Instant;
+
+/// The reference solution's observations for one exercise and seed.
+#[derive(Debug)]
+pub struct ReferenceRun {
+    pub cases: Vec<CaseMessage>,
+}
+
+/// How many earlier operations a failure message lists.
+const CONTEXT_STEPS: usize = 8;
+/// Cap of the learner's output shown per report.
+const OUTPUT_CAP: usize = 8 * 1024;
+
+/// Grades `submission` against `exercise`'s reference.
+pub fn grade_exercise(
+    grader: &Grader,
+    path: &str,
+    exercise: &Exercise,
+    submission: &Path,
+) -> SubmissionReport {
+    let started = Instant::now();
+    let mut report = SubmissionReport::unusable(
+        path,
+        TargetKind::Exercise,
+        GradeError::grader("internal", "not graded"),
+    );
+    report.exercise = Some(exercise.meta.id.clone());
+    report.submission = Some(submission.display().to_string());
+    report.seed = Some(grader.seed);
+    report.engine = grader.engine_name().to_string();
+    report.error = None;
+
+    let (reference, run) = std::thread::scope(|scope| {
+        let reference = scope.spawn(|| grader.reference(exercise));
+        let run = run_case_file(grader, exercise, submission);
+        (reference.join(), run)
+    });
+    let reference = match reference {
+        Ok(Ok(reference)) => reference,
+        Ok(Err(error)) => return finish_unusable(report, error, started),
+        Err(_) => {
+            return finish_unusable(
+                report,
+                GradeError::grader("internal", "the reference run panicked"),
+                started,
+            );
+        }
+    };
+    let output = match run {
+        Ok(output) => output,
+        Err(error) => return finish_unusable(report, error, started),
+    };
+
+    let completed = output.transcript.completed_count().is_some();
+    let limits = grader.limits_for(exercise);
+    report.verdict = run_verdict(&output, limits.wall_time, limits.output_bytes, completed);
+    report.output = cap_text(&format!("{}{}", output.stdout, output.stderr), OUTPUT_CAP);
+
+    let load_error = output
+        .transcript
+        .messages
+        .iter()
+        .find_map(|message| match message {
+            Message::LoadError(error) => Some(error),
+            _ => None,
+        });
+    let submitted: Vec<&CaseMessage> = output
+        .transcript
+        .messages
+        .iter()
+        .filter_map(|message| match message {
+            Message::Case(case) => Some(case),
+            _ => None,
+        })
+        .collect();
+
+    if let Some(load_error) = load_error {
+        report.error = Some(submission_load_error(load_error));
+    } else if report.verdict.is_none() && !completed {
+        report.error = Some(GradeError {
+            origin: ErrorOrigin::Submission,
+            kind: "protocol".into(),
+            message: "the run's results were incomplete or corrupt".into(),
+            file: None,
+            line: None,
+            column: None,
+            text: None,
+            traceback: Vec::new(),
+        });
+    }
+
+    let not_run = not_run_reason(&report);
+    report.tests = reference
+        .cases
+        .iter()
+        .enumerate()
+        .map(|(index, expected)| {
+            // Cases are matched by position and name: a submission cannot add, drop or
+            // reorder cases, since the cases file is the grader's.
+            let actual = submitted
+                .get(index)
+                .copied()
+                .filter(|case| case.name == expected.name);
+            compare_case(expected, actual, &not_run, grader.seed)
+        })
+        .collect();
+    report.finish();
+    report.duration = started.elapsed();
+    report
+}
+
+fn finish_unusable(
+    mut report: SubmissionReport,
+    error: GradeError,
+    started: Instant,
+) -> SubmissionReport {
+    report.error = Some(error);
+    report.status = Status::Error;
+    report.duration = started.elapsed();
+    report
+}
+
+fn not_run_reason(report: &SubmissionReport) -> String {
+    if let Some(error) = &report.error {
+        return format!("not run: {}", error.message);
+    }
+    if let Some(verdict) = &report.verdict {
+        return format!("not run: {}", verdict.describe());
+    }
+    "not run".into()
+}
+
+fn submission_load_error(error: &LoadError) -> GradeError {
+    GradeError {
+        origin: ErrorOrigin::Submission,
+        kind: error.kind.clone(),
+        message: error.message.clone(),
+        file: error.file.clone(),
+        line: error.line,
+        column: error.column,
+        text: error.text.clone(),
+        traceback: error.traceback.iter().map(TracebackFrame::from).collect(),
+    }
+}
+
+/// Runs the exercise's cases on `module_file` in a fresh scratch folder.
+pub(crate) fn run_case_file(
+    grader: &Grader,
+    exercise: &Exercise,
+    module_file: &Path,
+) -> Result<RunOutput, GradeError> {
+    let source = std::fs::read(module_file).map_err(|error| {
+        GradeError::grader(
+            "unreadable",
+            format!("failed to read {}: {error}", module_file.display()),
+        )
+    })?;
+    let scratch = grader.scratch()?;
+    let module = &exercise.meta.module;
+    let copy = scratch.path().join(format!("{module}.py"));
+    fs_err::write(&copy, source)
+        .map_err(|error| GradeError::grader("scratch", error.to_string()))?;
+    let cases = exercise.folder(&grader.unpacked).join("cases.py");
+    let job = Job {
+        harness_args: vec![
+            "--channel-fd".into(),
+            "3".into(),
+            "exercise".into(),
+            "--cases".into(),
+            cases.into(),
+            "--submission".into(),
+            copy.into(),
+            "--module".into(),
+            module.into(),
+            "--seed".into(),
+            grader.seed.to_string().into(),
+        ],
+        scratch: scratch.path().to_path_buf(),
+        limits: grader.limits_for(exercise),
+    };
+    grader
+        .engine
+        .run(&job)
+        .map_err(|error| GradeError::grader("engine", error.to_string()))
+}
+
+/// Runs the reference solution and checks that it behaved: loaded, completed, no errors.
+pub(crate) fn run_reference(
+    grader: &Grader,
+    exercise: &Exercise,
+) -> Result<ReferenceRun, GradeError> {
+    let solution = exercise.folder(&grader.unpacked).join("solution.py");
+    let output = run_case_file(grader, exercise, &solution)?;
+    let broken = |why: String| {
+        GradeError::grader(
+            "reference",
+            format!(
+                "the reference solution of {} did not run cleanly: {why}",
+                exercise.meta.id
+            ),
+        )
+    };
+    if output.transcript.completed_count().is_none() {
+        let limits = grader.limits_for(exercise);
+        let why = run_verdict(&output, limits.wall_time, limits.output_bytes, false)
+            .map(|verdict| verdict.describe())
+            .unwrap_or_else(|| "no completion record".into());
+        return Err(broken(format!("{why}\n{}", output.stderr.trim())));
+    }
+    let mut cases = Vec::new();
+    for message in output.transcript.messages {
+        match message {
+            Message::LoadError(error) => return Err(broken(error.message)),
+            Message::Case(case) => cases.push(case),
+            _ => {}
+        }
+    }
+    if cases.is_empty() {
+        return Err(broken("its cases.py defines no cases".into()));
+    }
+    Ok(ReferenceRun { cases })
+}
+
+/// Compares one case. `actual` is `None` when the submission's run never reported it.
+pub fn compare_case(
+    expected: &CaseMessage,
+    actual: Option<&CaseMessage>,
+    not_run: &str,
+    seed: u64,
+) -> TestResult {
+    let mut result = TestResult {
+        name: expected.name.clone(),
+        status: TestStatus::Fail,
+        message: String::new(),
+        expected: None,
+        actual: None,
+        output: String::new(),
+        score: 0.0,
+        max_score: expected.points,
+        hidden: expected.hidden,
+        file: None,
+        line: None,
+        traceback: Vec::new(),
+    };
+    let Some(actual) = actual else {
+        result.status = TestStatus::Error;
+        result.message = not_run.to_string();
+        return result;
+    };
+    result.output = actual.output.clone();
+
+    match first_difference(expected, actual) {
+        None => {
+            result.status = TestStatus::Pass;
+            result.score = expected.points;
+        }
+        Some(difference) => {
+            let mut message = difference.message;
+            if let Some(run) = difference.run {
+                message = format!("random run {} (seed {seed}): {message}", run + 1);
+            }
+            result.message = message;
+            result.expected = difference.expected;
+            result.actual = difference.actual;
+            result.traceback = difference.traceback;
+        }
+    }
+    result
+}
+
+struct Difference {
+    message: String,
+    run: Option<u32>,
+    expected: Option<String>,
+    actual: Option<String>,
+    traceback: Vec<TracebackFrame>,
+}
+
+fn first_difference(expected: &CaseMessage, actual: &CaseMessage) -> Option<Difference> {
+    let steps = expected.steps.len().max(actual.steps.len());
+    for index in 0..steps {
+        let want = expected.steps.get(index);
+        let got = actual.steps.get(index);
+        let (run, context_from) = match (want, got) {
+            (Some(step), _) | (None, Some(step)) => (step.run, step),
+            (None, None) => unreachable!("index is below the longer length"),
+        };
+        let context = leading_operations(
+            &expected.steps[..index.min(expected.steps.len())],
+            context_from.run,
+        );
+        let mut difference = match (want, got) {
+            (Some(want), Some(got)) => compare_steps(want, got)?,
+            (Some(want), None) => {
+                let ending = match &actual.error {
+                    Some(error) => format!("the case stopped with {}", describe_exception(error)),
+                    None => "the case ended".to_string(),
+                };
+                Difference {
+                    message: format!("expected {} next, but {ending}", describe_step(want)),
+                    run,
+                    expected: None,
+                    actual: None,
+                    traceback: traceback_of(actual.error.as_ref()),
+                }
+            }
+            (None, Some(got)) => Difference {
+                message: format!(
+                    "unexpected {} after the last expected operation",
+                    describe_step(got)
+                ),
+                run,
+                expected: None,
+                actual: None,
+                traceback: Vec::new(),
+            },
+            (None, None) => unreachable!(),
+        };
+        if !context.is_empty() {
+            difference.message = format!("{} after {}", difference.message, context);
+        }
+        return Some(difference);
+    }
+    match (&expected.error, &actual.error) {
+        (None, None) => None,
+        (Some(want), Some(got)) if want.type_name == got.type_name => None,
+        (None, Some(got)) => Some(Difference {
+            message: format!(
+                "the case stopped with {}{}",
+                describe_exception(got),
+                leading_suffix(&expected.steps)
+            ),
+            run: expected.steps.last().and_then(|step| step.run),
+            expected: None,
+            actual: None,
+            traceback: traceback_of(Some(got)),
+        }),
+        (Some(want), got) => {
+            let got = got.as_ref();
+            Some(Difference {
+                message: format!(
+                    "expected the case to stop with {}, but {}",
+                    want.type_name,
+                    got.map_or("it ran to the end".to_string(), |got| format!(
+                        "it stopped with {}",
+                        describe_exception(got)
+                    ))
+                ),
+                run: None,
+                expected: None,
+                actual: None,
+                traceback: traceback_of(got),
+            })
+        }
+    }
+}
+
+fn leading_suffix(steps: &[Step]) -> String {
+    let run = steps.last().and_then(|step| step.run);
+    let context = leading_operations(steps, run);
+    if context.is_empty() {
+        String::new()
+    } else {
+        format!(" after {context}")
+    }
+}
+
+/// The labels of the calls before a difference, in the same random run, most recent last.
+fn leading_operations(steps: &[Step], run: Option<u32>) -> String {
+    let calls: Vec<&str> = steps
+        .iter()
+        .filter(|step| step.kind == StepKind::Call && step.run == run)
+        .map(|step| step.label.as_str())
+        .collect();
+    let skipped = calls.len().saturating_sub(CONTEXT_STEPS);
+    let shown = calls[skipped..].join(", ");
+    if skipped > 0 {
+        format!("{skipped} earlier operations, then {shown}")
+    } else {
+        shown
+    }
+}
+
+fn traceback_of(error: Option<&RaisedException>) -> Vec<TracebackFrame> {
+    error
+        .map(|error| error.traceback.iter().map(TracebackFrame::from).collect())
+        .unwrap_or_default()
+}
+
+fn describe_exception(error: &RaisedException) -> String {
+    if error.message.is_empty() {
+        error.type_name.clone()
+    } else {
+        format!("{}: {}", error.type_name, error.message)
+    }
+}
+
+/// "get('a') to return 1" / "get('a') to raise KeyError" / "sleep() was called with 0.5".
+fn describe_step(step: &Step) -> String {
+    let value = step.value.as_ref().map(Value::from_json);
+    match (step.kind, &step.raised, value) {
+        (StepKind::Note, _, Some(value)) => format!("{} {}", step.label, value.to_python()),
+        (StepKind::Call, Some(raised), _) => {
+            format!("{} to raise {}", step.label, raised.type_name)
+        }
+        (StepKind::Call, None, Some(Value::Unobserved)) => {
+            format!("{} to return normally", step.label)
+        }
+        (StepKind::Call, None, Some(value)) => {
+            format!("{} to return {}", step.label, value.to_python())
+        }
+        _ => step.label.clone(),
+    }
+}
+
+fn compare_steps(want: &Step, got: &Step) -> Option<Difference> {
+    let run = want.run;
+    let plain = |message: String| Difference {
+        message,
+        run,
+        expected: None,
+        actual: None,
+        traceback: Vec::new(),
+    };
+    if want.label != got.label || want.kind != got.kind || want.run != got.run {
+        return Some(plain(format!(
+            "expected {} next, but got {}",
+            describe_step(want),
+            describe_step(got)
+        )));
+    }
+    let want_value = want.value.as_ref().map(Value::from_json);
+    let got_value = got.value.as_ref().map(Value::from_json);
+    let label = &want.label;
+    match (&want.raised, &got.raised) {
+        (Some(want_raised), Some(got_raised)) => {
+            if want_raised.type_name == got_raised.type_name {
+                return None;
+            }
+            Some(Difference {
+                message: format!(
+                    "{label} raised {}, expected it to raise {}",
+                    describe_exception(got_raised),
+                    want_raised.type_name
+                ),
+                traceback: traceback_of(Some(got_raised)),
+                ..plain(String::new())
+            })
+        }
+        (None, Some(got_raised)) => {
+            let expected = match &want_value {
+                Some(Value::Unobserved) | None => "expected it to return normally".to_string(),
+                Some(value) => format!("expected {}", value.to_python()),
+            };
+            Some(Difference {
+                message: format!(
+                    "{label} raised {}, {expected}",
+                    describe_exception(got_raised)
+                ),
+                traceback: traceback_of(Some(got_raised)),
+                ..plain(String::new())
+            })
+        }
+        (Some(want_raised), None) => {
+            let returned = match &got_value {
+                Some(Value::Unobserved) | None => "returned normally".to_string(),
+                Some(value) => format!("returned {}", value.to_python()),
+            };
+            Some(plain(format!(
+                "{label} {returned}, expected it to raise {}",
+                want_raised.type_name
+            )))
+        }
+        (None, None) => {
+            let want_value = want_value.unwrap_or(Value::None);
+            let got_value = got_value.unwrap_or(Value::None);
+            if want_value.same_as(&got_value) {
+                return None;
+            }
+            let verb = if want.kind == StepKind::Call {
+                " returned"
+            } else {
+                ""
+            };
+            let (expected, actual) = if want_value.is_container() || got_value.is_container() {
+                (
+                    Some(want_value.to_python_pretty()),
+                    Some(got_value.to_python_pretty()),
+                )
+            } else {
+                (None, None)
+            };
+            Some(Difference {
+                message: format!(
+                    "{label}{verb} {}, expected {}",
+                    short(&got_value.to_python()),
+                    short(&want_value.to_python())
+                ),
+                expected,
+                actual,
+                ..plain(String::new())
+            })
+        }
+    }
+}
+
+/// Keeps one-line renderings readable; the full values go to the diff.
+fn short(text: &str) -> String {
+    const LIMIT: usize = 120;
+    if text.chars().count() <= LIMIT {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(LIMIT).collect();
+    format!("{cut}...")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn case(steps: serde_json::Value) -> CaseMessage {
+        serde_json::from_value(json!({"name": "c", "steps": steps})).unwrap()
+    }
+
+    #[test]
+    fn names_the_diverging_call_and_what_led_to_it() {
+        let expected = case(json!([
+            {"label": "put('a', 1)", "kind": "call", "value": ["none"]},
+            {"label": "put('b', 2)", "kind": "call", "value": ["none"]},
+            {"label": "get('a')", "kind": "call", "value": ["int", "1"]}
+        ]));
+        let actual = case(json!([
+            {"label": "put('a', 1)", "kind": "call", "value": ["none"]},
+            {"label": "put('b', 2)", "kind": "call", "value": ["none"]},
+            {"label": "get('a')", "kind": "call", "value": ["none"]}
+        ]));
+        let result = compare_case(&expected, Some(&actual), "", 7);
+        assert_eq!(result.status, TestStatus::Fail);
+        assert_eq!(
+            result.message,
+            "get('a') returned None, expected 1 after put('a', 1), put('b', 2)"
+        );
+    }
+
+    #[test]
+    fn raise_versus_return_is_explained() {
+        let expected = case(
+            json!([{"label": "LRUCache(0)", "kind": "call", "raised": {"type": "ValueError", "message": "x"}}]),
+        );
+        let actual =
+            case(json!([{"label": "LRUCache(0)", "kind": "call", "value": ["unobserved"]}]));
+        let result = compare_case(&expected, Some(&actual), "", 7);
+        assert_eq!(
+            result.message,
+            "LRUCache(0) returned normally, expected it to raise ValueError"
+        );
+    }
+
+    #[test]
+    fn exception_messages_are_shown_not_compared() {
+        let expected = case(
+            json!([{"label": "f()", "kind": "call", "raised": {"type": "KeyError", "message": "'a'"}}]),
+        );
+        let actual = case(
+            json!([{"label": "f()", "kind": "call", "raised": {"type": "KeyError", "message": "other"}}]),
+        );
+        assert_eq!(
+            compare_case(&expected, Some(&actual), "", 7).status,
+            TestStatus::Pass
+        );
+    }
+
+    #[test]
+    fn random_runs_name_the_run_and_seed() {
+        let expected = case(json!([
+            {"label": "put(1, 1)", "kind": "call", "value": ["none"], "run": 2},
+            {"label": "sleep() was called with", "kind": "note", "value": ["float", "0.5"], "run": 2}
+        ]));
+        let actual = case(json!([
+            {"label": "put(1, 1)", "kind": "call", "value": ["none"], "run": 2},
+            {"label": "sleep() was called with", "kind": "note", "value": ["float", "0.25"], "run": 2}
+        ]));
+        let result = compare_case(&expected, Some(&actual), "", 99);
+        assert_eq!(
+            result.message,
+            "random run 3 (seed 99): sleep() was called with 0.25, expected 0.5 after put(1, 1)"
+        );
+    }
+
+    #[test]
+    fn missing_steps_and_extra_steps_fail() {
+        let expected = case(json!([{"label": "f()", "kind": "call", "value": ["int", "1"]}]));
+        let short_run = case(json!([]));
+        assert!(
+            compare_case(&expected, Some(&short_run), "", 1)
+                .message
+                .starts_with("expected f() to return 1 next, but the case ended")
+        );
+        let long_run = case(json!([
+            {"label": "f()", "kind": "call", "value": ["int", "1"]},
+            {"label": "sleep() was called with", "kind": "note", "value": ["float", "0.0"]}
+        ]));
+        assert!(
+            compare_case(&expected, Some(&long_run), "", 1)
+                .message
+                .starts_with("unexpected sleep() was called with 0.0")
+        );
+    }
+
+    #[test]
+    fn containers_get_a_diff_and_unreported_cases_fail() {
+        let expected = case(
+            json!([{"label": "items()", "kind": "call", "value": ["list", [["int", "1"], ["int", "2"]]]}]),
+        );
+        let actual = case(
+            json!([{"label": "items()", "kind": "call", "value": ["list", [["int", "2"], ["int", "1"]]]}]),
+        );
+        let result = compare_case(&expected, Some(&actual), "", 1);
+        assert_eq!(result.expected.as_deref(), Some("[1, 2]"));
+        assert_eq!(result.actual.as_deref(), Some("[2, 1]"));
+        let missing = compare_case(&expected, None, "not run: exited early", 1);
+        assert_eq!(
+            (missing.status, missing.message.as_str()),
+            (TestStatus::Error, "not run: exited early")
+        );
+    }
+
+    #[test]
+    fn refused_values_never_match() {
+        let expected = case(json!([{"label": "f()", "kind": "call", "value": ["int", "5"]}]));
+        let actual = case(
+            json!([{"label": "f()", "kind": "call", "value": ["refused", "Liar", "not a builtin type"]}]),
+        );
+        let result = compare_case(&expected, Some(&actual), "", 1);
+        assert_eq!(
+            result.message,
+            "f() returned <Liar object (not a builtin type)>, expected 5"
+        );
+    }
+}

@@ -1,0 +1,223 @@
+//! Grading a plain folder of unittest or pytest-style tests. No reference exists here, so
+//! the tests run beside the code they test; the grader still decides completion itself
+//! (docs/SECURITY.md says what this mode can and cannot promise).
+
+use super::{
+    ErrorOrigin, GradeError, Grader, SubmissionReport, TargetKind, TestResult, TestStatus,
+    TracebackFrame, cap_text, run_verdict,
+};
+use crate::engine::Job;
+use crate::engine::process::RunOutput;
+use crate::engine::protocol::{Message, TestMessage};
+use std::path::Path;
+use std::time::Instant;
+
+/// Largest folder copied into a scratch folder.
+const FOLDER_BYTES_CAP: u64 = 64 << 20;
+/// Cap of the learner's output shown per report.
+const OUTPUT_CAP: usize = 8 * 1024;
+
+/// Grades the tests in `folder`.
+pub fn grade_folder(grader: &Grader, path: &str, folder: &Path) -> SubmissionReport {
+    let started = Instant::now();
+    let mut report = match run_folder(grader, path, folder) {
+        Ok(report) => report,
+        Err(error) => SubmissionReport::unusable(path, TargetKind::Folder, error),
+    };
+    report.engine = grader.engine_name().to_string();
+    report.duration = started.elapsed();
+    report
+}
+
+fn run_folder(grader: &Grader, path: &str, folder: &Path) -> Result<SubmissionReport, GradeError> {
+    let mut output = run_once(grader, folder, "auto")?;
+    if let Some(feature) = needs_pytest(&output) {
+        if !pytest_available(grader) {
+            return Err(GradeError::grader(
+                "needs_pytest",
+                format!(
+                    "{feature}, which pykata's built-in runner does not provide; install pytest for {} (`{} -m pip install pytest`) and pykata will use it",
+                    grader.engine.python().display(),
+                    grader.engine.python().display()
+                ),
+            ));
+        }
+        output = run_once(grader, folder, "real")?;
+    }
+
+    let limits = grader.folder_limits();
+    let completed = output.transcript.completed_count().is_some();
+    let mut report =
+        SubmissionReport::unusable(path, TargetKind::Folder, GradeError::grader("internal", ""));
+    report.error = None;
+    report.verdict = run_verdict(&output, limits.wall_time, limits.output_bytes, completed);
+    report.output = cap_text(&format!("{}{}", output.stdout, output.stderr), OUTPUT_CAP);
+    for message in &output.transcript.messages {
+        match message {
+            Message::Test(test) => report.tests.push(test_result(test)),
+            Message::CollectError(error) => report.tests.push(TestResult {
+                name: format!("{} (collection)", error.file),
+                status: TestStatus::Error,
+                message: format!("could not import {}: {}", error.file, error.message),
+                expected: None,
+                actual: None,
+                output: String::new(),
+                score: 0.0,
+                max_score: 1.0,
+                hidden: false,
+                file: Some(error.file.clone()),
+                line: error.line,
+                traceback: error.traceback.iter().map(TracebackFrame::from).collect(),
+            }),
+            _ => {}
+        }
+    }
+    if report.verdict.is_none() && !completed {
+        report.error = Some(GradeError {
+            origin: ErrorOrigin::Submission,
+            kind: "protocol".into(),
+            message: "the run's results were incomplete or corrupt".into(),
+            file: None,
+            line: None,
+            column: None,
+            text: None,
+            traceback: Vec::new(),
+        });
+    }
+    if completed && report.tests.is_empty() {
+        return Err(GradeError::grader(
+            "no_tests",
+            format!("{path} holds test files, but they define no tests"),
+        ));
+    }
+    report.finish();
+    Ok(report)
+}
+
+fn run_once(grader: &Grader, folder: &Path, pytest_mode: &str) -> Result<RunOutput, GradeError> {
+    let scratch = grader.scratch()?;
+    let mut budget = FOLDER_BYTES_CAP;
+    copy_folder(folder, scratch.path(), &mut budget).map_err(|error| {
+        GradeError::grader(
+            "unreadable",
+            format!("failed to copy {}: {error}", folder.display()),
+        )
+    })?;
+    let job = Job {
+        harness_args: vec![
+            "--channel-fd".into(),
+            "3".into(),
+            "folder".into(),
+            "--dir".into(),
+            scratch.path().into(),
+            "--pytest".into(),
+            pytest_mode.into(),
+        ],
+        scratch: scratch.path().to_path_buf(),
+        limits: grader.folder_limits(),
+    };
+    grader
+        .engine
+        .run(&job)
+        .map_err(|error| GradeError::grader("engine", error.to_string()))
+}
+
+fn needs_pytest(output: &RunOutput) -> Option<String> {
+    output
+        .transcript
+        .messages
+        .iter()
+        .find_map(|message| match message {
+            Message::NeedsPytest(needs) => Some(format!("{} uses {}", needs.file, needs.feature)),
+            _ => None,
+        })
+}
+
+fn pytest_available(grader: &Grader) -> bool {
+    std::process::Command::new(grader.engine.python())
+        .args(["-I", "-c", "import pytest"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success())
+}
+
+fn test_result(test: &TestMessage) -> TestResult {
+    let status = match test.status.as_str() {
+        "pass" => TestStatus::Pass,
+        "fail" => TestStatus::Fail,
+        "skip" => TestStatus::Skip,
+        "xfail" => TestStatus::Xfail,
+        "xpass" => TestStatus::Xpass,
+        _ => TestStatus::Error,
+    };
+    let (expected, actual) = match &test.compare {
+        // pytest's convention: `assert actual == expected`.
+        Some(compare) if compare.op == "==" => {
+            (Some(compare.right.clone()), Some(compare.left.clone()))
+        }
+        _ => (None, None),
+    };
+    let mut message = test.message.clone();
+    for subtest in test
+        .subtests
+        .iter()
+        .filter(|subtest| subtest.status != "pass")
+    {
+        message.push_str(&format!(
+            "\n  subtest {}: {}",
+            subtest.name, subtest.message
+        ));
+    }
+    TestResult {
+        name: test.name.clone(),
+        status,
+        message,
+        expected,
+        actual,
+        output: test.output.clone(),
+        score: if status.is_success() { 1.0 } else { 0.0 },
+        max_score: 1.0,
+        hidden: false,
+        file: Some(test.file.clone()).filter(|file| !file.is_empty()),
+        line: test.line,
+        traceback: test.traceback.iter().map(TracebackFrame::from).collect(),
+    }
+}
+
+/// Copies a folder, leaving out hidden folders, caches and virtual environments, within a
+/// byte budget.
+fn copy_folder(from: &Path, to: &Path, budget: &mut u64) -> std::io::Result<()> {
+    for entry in fs_err::read_dir(from)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let name_text = name.to_string_lossy();
+        let file_type = entry.file_type()?;
+        let source = entry.path();
+        let destination = to.join(&name);
+        if file_type.is_dir() {
+            if name_text.starts_with('.')
+                || matches!(
+                    name_text.as_ref(),
+                    "__pycache__" | "node_modules" | "venv" | ".venv"
+                )
+            {
+                continue;
+            }
+            fs_err::create_dir(&destination)?;
+            copy_folder(&source, &destination, budget)?;
+        } else if file_type.is_file() {
+            let size = entry.metadata()?.len();
+            if size > *budget {
+                return Err(std::io::Error::other(format!(
+                    "the folder is larger than {} MiB",
+                    FOLDER_BYTES_CAP >> 20
+                )));
+            }
+            *budget -= size;
+            fs_err::copy(&source, &destination)?;
+        }
+    }
+    Ok(())
+}

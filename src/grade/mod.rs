@@ -1,0 +1,477 @@
+//! Turning what a run observed into results: per-test statuses, scores, messages a
+//! learner can act on, and the run's resource verdict. Verdicts are decided here, in the
+//! grader, never inside the untrusted process.
+
+pub mod exercise;
+pub mod folder;
+pub mod value;
+
+use crate::engine::process::{ExitStatusKind, LimitHit, RunOutput};
+use crate::engine::protocol::Frame;
+use serde::Serialize;
+use std::time::Duration;
+
+/// The outcome of one graded PATH.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Every test passed.
+    Pass,
+    /// The tests ran and something did not pass.
+    Fail,
+    /// The tests could not run: the submission did not load, the run was cut short, or
+    /// pykata could not grade the input.
+    Error,
+}
+
+/// The outcome of one test or case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TestStatus {
+    Pass,
+    Fail,
+    Error,
+    Skip,
+    /// Expected to fail, and failed (counts as passed, as in pytest).
+    Xfail,
+    /// Expected to fail, but passed (non-strict: counts as passed, as in pytest).
+    Xpass,
+}
+
+impl TestStatus {
+    /// Whether the test counts as passed.
+    pub fn is_success(self) -> bool {
+        matches!(
+            self,
+            TestStatus::Pass | TestStatus::Xfail | TestStatus::Xpass
+        )
+    }
+
+    /// Whether the test counts toward the score (skipped tests do not).
+    pub fn is_scored(self) -> bool {
+        !matches!(self, TestStatus::Skip)
+    }
+}
+
+/// One test's result.
+#[derive(Debug, Clone, Serialize)]
+pub struct TestResult {
+    pub name: String,
+    pub status: TestStatus,
+    pub message: String,
+    /// The expected and actual values, pretty-printed, when a diff helps.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actual: Option<String>,
+    /// What the learner's code printed during this test.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub output: String,
+    pub score: f64,
+    pub max_score: f64,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub hidden: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub traceback: Vec<TracebackFrame>,
+}
+
+/// A traceback frame as reported.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct TracebackFrame {
+    pub file: String,
+    pub line: u32,
+    pub function: String,
+    pub text: String,
+}
+
+impl From<&Frame> for TracebackFrame {
+    fn from(frame: &Frame) -> Self {
+        TracebackFrame {
+            file: frame.file.clone(),
+            line: frame.line,
+            function: frame.function.clone(),
+            text: frame.text.clone(),
+        }
+    }
+}
+
+/// How a run ended when it did not end normally (the judges' vocabulary: time limit,
+/// memory limit, output limit, runtime error with its signal).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RunVerdict {
+    /// Wall-clock time ran out.
+    TimeLimit { limit_seconds: f64 },
+    /// CPU time ran out.
+    CpuTimeLimit { limit_seconds: f64 },
+    /// The run asked for more memory than allowed.
+    MemoryLimit,
+    /// The run printed or reported more than allowed.
+    OutputLimit { limit_bytes: usize },
+    /// A signal killed the interpreter.
+    Crashed { signal: i32, signal_name: String },
+    /// The interpreter exited before the harness sent its completion record.
+    ExitedEarly { exit_code: i32 },
+}
+
+impl RunVerdict {
+    /// A sentence for the learner.
+    pub fn describe(&self) -> String {
+        match self {
+            RunVerdict::TimeLimit { limit_seconds } => {
+                format!(
+                    "time limit: the run took longer than {limit_seconds} s and was stopped (an infinite loop, or a wait that never ends?)"
+                )
+            }
+            RunVerdict::CpuTimeLimit { limit_seconds } => {
+                format!(
+                    "CPU time limit: the run used more than {limit_seconds} s of CPU and was stopped"
+                )
+            }
+            RunVerdict::MemoryLimit => "memory limit: the run used more memory than allowed".into(),
+            RunVerdict::OutputLimit { limit_bytes } => format!(
+                "output limit: the run printed more than {} and was stopped",
+                human_bytes(*limit_bytes)
+            ),
+            RunVerdict::Crashed { signal_name, .. } => {
+                format!("crashed: the Python interpreter was killed by {signal_name}")
+            }
+            RunVerdict::ExitedEarly { exit_code } => format!(
+                "exited early: the process ended (exit code {exit_code}) before the tests finished; sys.exit() or os._exit() in your code?"
+            ),
+        }
+    }
+}
+
+fn human_bytes(bytes: usize) -> String {
+    if bytes >= 1 << 20 {
+        format!("{} MiB", bytes >> 20)
+    } else if bytes >= 1 << 10 {
+        format!("{} KiB", bytes >> 10)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+/// The name of a signal, like SIGSEGV.
+pub fn signal_name(signal: i32) -> String {
+    let name = match signal {
+        libc::SIGSEGV => "SIGSEGV",
+        libc::SIGABRT => "SIGABRT",
+        libc::SIGKILL => "SIGKILL",
+        libc::SIGTERM => "SIGTERM",
+        libc::SIGBUS => "SIGBUS",
+        libc::SIGFPE => "SIGFPE",
+        libc::SIGILL => "SIGILL",
+        libc::SIGXCPU => "SIGXCPU",
+        libc::SIGXFSZ => "SIGXFSZ",
+        libc::SIGPIPE => "SIGPIPE",
+        libc::SIGINT => "SIGINT",
+        libc::SIGHUP => "SIGHUP",
+        libc::SIGUSR1 => "SIGUSR1",
+        libc::SIGUSR2 => "SIGUSR2",
+        libc::SIGALRM => "SIGALRM",
+        libc::SIGSYS => "SIGSYS",
+        _ => return format!("signal {signal}"),
+    };
+    name.to_string()
+}
+
+/// The resource verdict of a run, if it did not end normally. `completed` says whether
+/// the harness's completion record arrived intact.
+pub fn run_verdict(
+    output: &RunOutput,
+    wall_limit: Duration,
+    output_limit: usize,
+    completed: bool,
+) -> Option<RunVerdict> {
+    match output.limit_hit {
+        Some(LimitHit::WallTime) => {
+            return Some(RunVerdict::TimeLimit {
+                limit_seconds: wall_limit.as_secs_f64(),
+            });
+        }
+        Some(LimitHit::Output) | Some(LimitHit::Channel) => {
+            return Some(RunVerdict::OutputLimit {
+                limit_bytes: output_limit,
+            });
+        }
+        None => {}
+    }
+    match output.exit.status {
+        ExitStatusKind::Signaled(signal) if signal == libc::SIGXCPU => {
+            Some(RunVerdict::CpuTimeLimit {
+                limit_seconds: output.exit.cpu_time.as_secs_f64().floor(),
+            })
+        }
+        ExitStatusKind::Signaled(signal) => Some(RunVerdict::Crashed {
+            signal,
+            signal_name: signal_name(signal),
+        }),
+        ExitStatusKind::Exited(code) if !completed => {
+            Some(RunVerdict::ExitedEarly { exit_code: code })
+        }
+        ExitStatusKind::Exited(_) => None,
+    }
+}
+
+/// Why a submission could not be graded as a whole.
+#[derive(Debug, Clone, Serialize)]
+pub struct GradeError {
+    /// Whose problem it is: the submission's (a graded failure, exit 1) or the grader's
+    /// input (pykata could not grade, exit 2).
+    pub origin: ErrorOrigin,
+    pub kind: String,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub traceback: Vec<TracebackFrame>,
+}
+
+/// Whose fault an error is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ErrorOrigin {
+    Submission,
+    Grader,
+}
+
+impl GradeError {
+    /// An error of the grader's input, with no location.
+    pub fn grader(kind: &str, message: impl Into<String>) -> GradeError {
+        GradeError {
+            origin: ErrorOrigin::Grader,
+            kind: kind.to_string(),
+            message: message.into(),
+            file: None,
+            line: None,
+            column: None,
+            text: None,
+            traceback: Vec::new(),
+        }
+    }
+}
+
+/// What kind of thing was graded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TargetKind {
+    Exercise,
+    Folder,
+}
+
+/// Everything about one graded PATH: what reporters show.
+#[derive(Debug, Clone, Serialize)]
+pub struct SubmissionReport {
+    /// The PATH as given on the command line.
+    pub path: String,
+    pub kind: TargetKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exercise: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub submission: Option<String>,
+    pub status: Status,
+    pub score: f64,
+    pub max_score: f64,
+    pub tests: Vec<TestResult>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<RunVerdict>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<GradeError>,
+    /// What the learner's code printed outside any test (capped).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub output: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
+    pub engine: String,
+    #[serde(serialize_with = "seconds")]
+    pub duration: Duration,
+}
+
+fn seconds<S: serde::Serializer>(duration: &Duration, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_f64((duration.as_secs_f64() * 1000.0).round() / 1000.0)
+}
+
+impl SubmissionReport {
+    /// A report for a PATH that could not be graded at all.
+    pub fn unusable(path: &str, kind: TargetKind, error: GradeError) -> SubmissionReport {
+        SubmissionReport {
+            path: path.to_string(),
+            kind,
+            exercise: None,
+            submission: None,
+            status: Status::Error,
+            score: 0.0,
+            max_score: 0.0,
+            tests: Vec::new(),
+            verdict: None,
+            error: Some(error),
+            output: String::new(),
+            seed: None,
+            engine: String::new(),
+            duration: Duration::ZERO,
+        }
+    }
+
+    /// Sets score, max_score and status from the tests, the verdict and the error.
+    pub fn finish(&mut self) {
+        self.score = self.tests.iter().map(|test| test.score).sum();
+        self.max_score = self
+            .tests
+            .iter()
+            .filter(|test| test.status.is_scored())
+            .map(|test| test.max_score)
+            .sum();
+        self.status = if self.error.is_some() || self.verdict.is_some() {
+            if self
+                .tests
+                .iter()
+                .any(|test| test.status.is_scored() && test.status.is_success())
+            {
+                Status::Fail
+            } else {
+                Status::Error
+            }
+        } else if self
+            .tests
+            .iter()
+            .all(|test| test.status.is_success() || test.status == TestStatus::Skip)
+        {
+            Status::Pass
+        } else {
+            Status::Fail
+        };
+    }
+
+    /// Whether this PATH could not be graded because of the grader's input.
+    pub fn is_unusable(&self) -> bool {
+        matches!(&self.error, Some(error) if error.origin == ErrorOrigin::Grader)
+    }
+}
+
+/// Caps `text` at `cap` bytes (on a character boundary), with a note saying so.
+pub fn cap_text(text: &str, cap: usize) -> String {
+    if text.len() <= cap {
+        return text.to_string();
+    }
+    let mut end = cap;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!(
+        "{}\n[output truncated: {} more bytes not shown]",
+        &text[..end],
+        text.len() - end
+    )
+}
+
+/// What grading needs, shared by every target of one command: the engine, the unpacked
+/// harness and catalogue, the run's seed, and the reference runs already made.
+pub struct Grader {
+    pub engine: crate::engine::Engine,
+    pub unpacked: crate::assets::Unpacked,
+    pub seed: u64,
+    pub overrides: crate::settings::LimitOverrides,
+    references: ReferenceCache,
+}
+
+/// Reference runs by exercise folder: with one seed per command, a reference runs once
+/// however many submissions of its exercise are graded.
+type ReferenceCache = std::sync::Mutex<
+    std::collections::HashMap<
+        std::path::PathBuf,
+        std::sync::Arc<
+            std::sync::OnceLock<Result<std::sync::Arc<exercise::ReferenceRun>, GradeError>>,
+        >,
+    >,
+>;
+
+impl Grader {
+    /// A grader for one command.
+    pub fn new(
+        engine: crate::engine::Engine,
+        unpacked: crate::assets::Unpacked,
+        seed: u64,
+        overrides: crate::settings::LimitOverrides,
+    ) -> Grader {
+        Grader {
+            engine,
+            unpacked,
+            seed,
+            overrides,
+            references: Default::default(),
+        }
+    }
+
+    /// The name of the engine, as reported.
+    pub fn engine_name(&self) -> &'static str {
+        "subprocess"
+    }
+
+    /// The reference run of `exercise`, made once per command.
+    pub fn reference(
+        &self,
+        exercise: &crate::exercise::Exercise,
+    ) -> Result<std::sync::Arc<exercise::ReferenceRun>, GradeError> {
+        let slot = {
+            let mut cache = self
+                .references
+                .lock()
+                .unwrap_or_else(|poison| poison.into_inner());
+            cache
+                .entry(exercise.folder(&self.unpacked))
+                .or_default()
+                .clone()
+        };
+        slot.get_or_init(|| exercise::run_reference(self, exercise).map(std::sync::Arc::new))
+            .clone()
+    }
+
+    /// Limits for a run of `exercise`: defaults, then the exercise's, then the command
+    /// line's.
+    pub fn limits_for(&self, exercise: &crate::exercise::Exercise) -> crate::settings::Limits {
+        let mut limits = crate::settings::Limits::default();
+        if let Some(timeout) = exercise.meta.timeout() {
+            limits.wall_time = timeout;
+        }
+        self.apply_overrides(limits)
+    }
+
+    /// Limits for a run of a plain folder.
+    pub fn folder_limits(&self) -> crate::settings::Limits {
+        let mut limits = crate::settings::Limits::default();
+        limits.wall_time = Duration::from_secs(60);
+        self.apply_overrides(limits)
+    }
+
+    fn apply_overrides(&self, mut limits: crate::settings::Limits) -> crate::settings::Limits {
+        if let Some(wall_time) = self.overrides.wall_time {
+            limits.wall_time = wall_time;
+        }
+        limits
+    }
+
+    /// A fresh private scratch folder for one run.
+    pub fn scratch(&self) -> Result<tempfile::TempDir, GradeError> {
+        tempfile::Builder::new()
+            .prefix("pykata-run-")
+            .tempdir()
+            .map_err(|error| {
+                GradeError::grader(
+                    "scratch",
+                    format!("failed to create a scratch folder: {error}"),
+                )
+            })
+    }
+}

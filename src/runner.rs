@@ -1,0 +1,136 @@
+//! Grading a list of targets: resolution, a bounded pool of workers, and events emitted in
+//! the order the targets were given, whatever order they finish in.
+
+use crate::assets::Unpacked;
+use crate::engine::{Engine, default_python};
+use crate::exercise::{Catalogue, ExerciseError, Target, resolve_target};
+use crate::grade::exercise::grade_exercise;
+use crate::grade::folder::grade_folder;
+use crate::grade::{GradeError, Grader, SubmissionReport, TargetKind};
+use crate::report::{Event, Reporter, RunStats};
+use crate::settings::CheckSettings;
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::time::Instant;
+
+/// Errors that stop a whole run before anything is graded.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("the bundled catalogue is broken: {0}")]
+    Catalogue(#[from] ExerciseError),
+    #[error("failed to unpack the harness: {0}")]
+    Unpack(std::io::Error),
+    #[error("failed to write the report: {0}")]
+    Report(std::io::Error),
+}
+
+/// A seed for randomised cases, different on every run.
+pub fn fresh_seed() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|elapsed| elapsed.as_nanos())
+            .unwrap_or_default(),
+    );
+    hasher.finish() % 1_000_000_000
+}
+
+/// Grades every target of `settings`, reporting as it goes.
+pub fn check(settings: &CheckSettings, reporter: &mut dyn Reporter) -> Result<RunStats, RunError> {
+    let started = Instant::now();
+    let catalogue = Catalogue::bundled()?;
+    let targets: Vec<Result<Target, ExerciseError>> = settings
+        .targets
+        .iter()
+        .map(|argument| resolve_target(argument, settings.submission.as_deref(), &catalogue))
+        .collect();
+    let unpacked = Unpacked::new().map_err(RunError::Unpack)?;
+    let python = settings.python.clone().unwrap_or_else(default_python);
+    let engine = Engine::subprocess(python, &unpacked.harness);
+    let seed = settings.seed.unwrap_or_else(fresh_seed);
+    let grader = Grader::new(engine, unpacked, seed, settings.limits);
+
+    reporter
+        .report(&Event::RunStarted {
+            targets: targets.len(),
+            seed,
+        })
+        .map_err(RunError::Report)?;
+    let mut stats = RunStats::default();
+    let mut report_error = None;
+    let next = AtomicUsize::new(0);
+    let (sender, receiver) = mpsc::channel::<(usize, SubmissionReport)>();
+    std::thread::scope(|scope| {
+        for _ in 0..settings.jobs.clamp(1, targets.len().max(1)) {
+            let sender = sender.clone();
+            let (next, targets, grader) = (&next, &targets, &grader);
+            let arguments = &settings.targets;
+            scope.spawn(move || {
+                loop {
+                    let index = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(target) = targets.get(index) else {
+                        break;
+                    };
+                    let report = grade_one(grader, &arguments[index], target);
+                    if sender.send((index, report)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(sender);
+        let mut waiting = BTreeMap::new();
+        let mut emitted = 0;
+        for (index, report) in receiver {
+            waiting.insert(index, report);
+            while let Some(report) = waiting.remove(&emitted) {
+                stats.record(&report);
+                if report_error.is_none() {
+                    report_error = reporter
+                        .report(&Event::SubmissionFinished {
+                            index: emitted,
+                            report: &report,
+                        })
+                        .err();
+                }
+                emitted += 1;
+            }
+        }
+    });
+    if let Some(error) = report_error {
+        return Err(RunError::Report(error));
+    }
+    stats.duration = started.elapsed();
+    reporter
+        .report(&Event::RunFinished { stats: &stats })
+        .map_err(RunError::Report)?;
+    Ok(stats)
+}
+
+fn grade_one(
+    grader: &Grader,
+    argument: &str,
+    target: &Result<Target, ExerciseError>,
+) -> SubmissionReport {
+    match target {
+        Ok(Target::Exercise {
+            exercise,
+            submission,
+        }) => grade_exercise(grader, argument, exercise, submission),
+        Ok(Target::Folder { path }) => grade_folder(grader, argument, path),
+        Err(error) => {
+            let kind = match error {
+                ExerciseError::NoTests { .. } => TargetKind::Folder,
+                _ => TargetKind::Exercise,
+            };
+            SubmissionReport::unusable(
+                argument,
+                kind,
+                GradeError::grader("input", error.to_string()),
+            )
+        }
+    }
+}
