@@ -14,3 +14,4 @@ pub mod report;
 pub mod runner;
 pub mod settings;
 pub mod verify;
+pub mod workspace;

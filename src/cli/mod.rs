@@ -27,6 +27,12 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Create a practice workspace: each bundled exercise's task and starter file.
+    Init {
+        /// Where to create it.
+        #[arg(default_value = "pykata-practice")]
+        dir: PathBuf,
+    },
     /// Grade submissions: bundled exercise ids, exercise folders, or plain test folders.
     Check(CheckArgs),
     /// List the bundled exercises.
@@ -167,6 +173,24 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             let mut reporter = reporter_for(settings.format, settings.color);
             let stats = check(&settings, reporter.as_mut())?;
             Ok(stats.exit_code())
+        }
+        Command::Init { dir } => {
+            let catalogue = Catalogue::bundled()?;
+            let outcome = crate::workspace::init(&dir, &catalogue)?;
+            let mut out = anstream::stdout();
+            writeln!(
+                out,
+                "Practice workspace in {}: {} files created, {} existing files kept.",
+                dir.display(),
+                outcome.created.len(),
+                outcome.kept.len()
+            )?;
+            if let Some(first) = catalogue.exercises().first() {
+                let file = dir.join(&first.meta.id).join(format!("{}.py", first.meta.module));
+                writeln!(out, "Start with {}/README.md, edit {}, then run:", dir.join(&first.meta.id).display(), file.display())?;
+                writeln!(out, "    pykata check {}", file.display())?;
+            }
+            Ok(0)
         }
         Command::List => {
             let catalogue = Catalogue::bundled()?;

@@ -507,8 +507,8 @@ fn compare_steps(want: &Step, got: &Step) -> Option<Difference> {
             Some(Difference {
                 message: format!(
                     "{label}{verb} {}, expected {}",
-                    short(&got_value.to_python()),
-                    short(&want_value.to_python())
+                    short(&got_value),
+                    short(&want_value)
                 ),
                 expected,
                 actual,
@@ -518,11 +518,13 @@ fn compare_steps(want: &Step, got: &Step) -> Option<Difference> {
     }
 }
 
-/// Keeps one-line renderings readable; the full values go to the diff.
-fn short(text: &str) -> String {
+/// Keeps one-line renderings of containers readable (the full values go to the diff);
+/// scalars, strings included, are shown whole.
+fn short(value: &Value) -> String {
     const LIMIT: usize = 120;
-    if text.chars().count() <= LIMIT {
-        return text.to_string();
+    let text = value.to_python();
+    if !value.is_container() || text.chars().count() <= LIMIT {
+        return text;
     }
     let cut: String = text.chars().take(LIMIT).collect();
     format!("{cut}...")

@@ -1,0 +1,105 @@
+//! The one small builder every CLI test uses: run the real `pykata` binary, capture its
+//! exit code and output.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A path below tests/fixtures.
+pub fn fixture(relative: &str) -> PathBuf {
+    root().join("tests/fixtures").join(relative)
+}
+
+/// A path below exercises/.
+pub fn exercise_file(relative: &str) -> PathBuf {
+    root().join("exercises").join(relative)
+}
+
+/// What a run of the binary produced.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// The JSON Lines of stdout, parsed.
+    pub fn json_lines(&self) -> Vec<serde_json::Value> {
+        self.stdout
+            .lines()
+            .map(|line| {
+                serde_json::from_str(line)
+                    .unwrap_or_else(|error| panic!("not JSON ({error}): {line}\n{self:#?}"))
+            })
+            .collect()
+    }
+
+    /// The single JSON object of a one-PATH run.
+    pub fn json(&self) -> serde_json::Value {
+        let mut lines = self.json_lines();
+        assert_eq!(lines.len(), 1, "expected one JSON line: {self:#?}");
+        lines.remove(0)
+    }
+
+    /// Asserts the exit code, showing everything when it differs.
+    pub fn expect_code(self, code: i32) -> Run {
+        assert_eq!(self.code, code, "unexpected exit code: {self:#?}");
+        self
+    }
+}
+
+/// Builds one invocation of `pykata`.
+pub struct Pykata {
+    command: Command,
+}
+
+impl Pykata {
+    pub fn new() -> Pykata {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_pykata"));
+        command.env("NO_COLOR", "1").env_remove("CLICOLOR_FORCE");
+        Pykata { command }
+    }
+
+    pub fn arg(mut self, arg: impl AsRef<std::ffi::OsStr>) -> Pykata {
+        self.command.arg(arg);
+        self
+    }
+
+    pub fn args<I, S>(mut self, args: I) -> Pykata
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        self.command.args(args);
+        self
+    }
+
+    pub fn current_dir(mut self, dir: &Path) -> Pykata {
+        self.command.current_dir(dir);
+        self
+    }
+
+    pub fn run(mut self) -> Run {
+        let output = self.command.output().expect("failed to run the pykata binary");
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+}
+
+/// `pykata check EXERCISE --submission FILE --format json --seed 7`.
+pub fn check_json(exercise: &str, submission: &Path) -> Run {
+    Pykata::new()
+        .args(["check", exercise, "--format", "json", "--seed", "7", "--submission"])
+        .arg(submission)
+        .run()
+}

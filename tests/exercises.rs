@@ -1,0 +1,206 @@
+//! The bundled catalogue through the real binary: references and correct alternatives
+//! pass, starters and mutants fail with useful messages, and the JSON contract holds.
+
+mod common;
+
+use common::{Pykata, check_json, exercise_file, fixture, root};
+use std::path::PathBuf;
+
+const EXERCISES: [(&str, &str); 3] = [
+    ("retry", "decorators/retry"),
+    ("lru_cache", "data_structures/lru_cache"),
+    ("rate_limiter", "decorators/rate_limiter"),
+];
+
+fn python_files(folder: &std::path::Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
+        .unwrap_or_else(|error| panic!("cannot read {}: {error}", folder.display()))
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "py"))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn references_pass_with_full_score() {
+    for (id, folder) in EXERCISES {
+        let report = check_json(id, &exercise_file(&format!("{folder}/solution.py"))).expect_code(0).json();
+        assert_eq!(report["status"], "pass", "{id}: {report:#}");
+        assert_eq!(report["score"], report["max_score"], "{id}");
+        assert!(report["tests"].as_array().unwrap().len() >= 5, "{id} has too few cases");
+    }
+}
+
+#[test]
+fn starters_fail() {
+    for (id, folder) in EXERCISES {
+        let report = check_json(id, &exercise_file(&format!("{folder}/starter.py"))).expect_code(1).json();
+        assert_ne!(report["status"], "pass", "{id}");
+        assert!(report["score"].as_f64().unwrap() < report["max_score"].as_f64().unwrap());
+    }
+}
+
+#[test]
+fn correct_solutions_written_differently_pass() {
+    for (id, _) in EXERCISES {
+        let solutions = python_files(&fixture(&format!("solutions/{id}")));
+        assert!(solutions.len() >= 3, "{id} needs at least 3 alternative solutions");
+        for solution in solutions {
+            let run = check_json(id, &solution);
+            assert_eq!(run.code, 0, "{} should pass: {}", solution.display(), run.stdout);
+        }
+    }
+}
+
+#[test]
+fn mutants_fail_with_their_expected_message() {
+    for (id, folder) in EXERCISES {
+        let mutants = python_files(&exercise_file(&format!("{folder}/mutants")));
+        assert!(mutants.len() >= 4, "{id} needs at least 4 mutants");
+        for mutant in mutants {
+            let source = std::fs::read_to_string(&mutant).unwrap();
+            let expect = source
+                .lines()
+                .find_map(|line| line.strip_prefix("# expect:"))
+                .unwrap_or_else(|| panic!("{} has no # expect: line", mutant.display()))
+                .trim()
+                .to_string();
+            let report = check_json(id, &mutant).expect_code(1).json();
+            let messages: Vec<&str> = report["tests"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|test| test["status"] != "pass")
+                .filter_map(|test| test["message"].as_str())
+                .collect();
+            assert!(
+                messages.iter().any(|message| message.contains(&expect)),
+                "{}: no message contains {expect:?}: {messages:#?}",
+                mutant.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn verify_passes_on_the_catalogue() {
+    let run = Pykata::new().arg("verify").run();
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert!(run.stdout.contains("3 exercises verified, 0 with problems"), "{run:#?}");
+}
+
+#[test]
+fn verify_reports_a_broken_exercise() {
+    // A copy of retry whose "reference" is a mutant: verify must say the reference fails.
+    let dir = tempfile::tempdir().unwrap();
+    let source = exercise_file("decorators/retry");
+    for name in ["exercise.toml", "README.md", "explain.md", "starter.py", "cases.py"] {
+        std::fs::copy(source.join(name), dir.path().join(name)).unwrap();
+    }
+    let mutant = python_files(&source.join("mutants")).remove(0);
+    std::fs::copy(&mutant, dir.path().join("solution.py")).unwrap();
+    let run = Pykata::new().arg("verify").arg(dir.path()).run().expect_code(1);
+    assert!(run.stdout.contains("the reference solution does not pass"), "{run:#?}");
+    assert!(run.stdout.contains("mutants/ holds no mutants"), "{run:#?}");
+}
+
+#[test]
+fn json_lines_follow_the_contract_in_order() {
+    let run = Pykata::new()
+        .args(["check", "--format", "json", "--seed", "3", "--jobs", "2"])
+        .arg(exercise_file("decorators/retry/solution.py"))
+        .arg(exercise_file("data_structures/lru_cache/starter.py"))
+        .arg("no-such-thing")
+        .run();
+    // A missing PATH means pykata could not grade everything: exit 2 wins over 1.
+    assert_eq!(run.code, 2, "{run:#?}");
+    let reports = run.json_lines();
+    assert_eq!(reports.len(), 3);
+    assert!(reports[0]["path"].as_str().unwrap().ends_with("retry/solution.py"));
+    assert_eq!(reports[0]["status"], "pass");
+    assert_eq!(reports[1]["status"], "fail");
+    assert_eq!(reports[2]["status"], "error");
+    for report in &reports[..2] {
+        for key in ["path", "status", "score", "max_score", "tests", "seed", "engine"] {
+            assert!(report.get(key).is_some(), "missing {key}: {report:#}");
+        }
+        for test in report["tests"].as_array().unwrap() {
+            for key in ["name", "status", "message"] {
+                assert!(test.get(key).is_some(), "test missing {key}: {test:#}");
+            }
+        }
+        assert_eq!(report["seed"], 3);
+    }
+}
+
+#[test]
+fn the_same_seed_gives_the_same_results() {
+    let mutant = python_files(&exercise_file("data_structures/lru_cache/mutants")).remove(0);
+    let strip = |mut report: serde_json::Value| {
+        report.as_object_mut().unwrap().remove("duration");
+        report
+    };
+    let first = strip(check_json("lru_cache", &mutant).json());
+    let second = strip(check_json("lru_cache", &mutant).json());
+    assert_eq!(first, second);
+}
+
+#[test]
+fn a_file_named_after_a_module_is_graded_as_that_exercise() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("retry.py");
+    std::fs::copy(exercise_file("decorators/retry/solution.py"), &file).unwrap();
+    let run = Pykata::new().arg("check").arg(&file).run().expect_code(0);
+    assert!(run.stdout.contains("retry ("), "{run:#?}");
+    assert!(run.stdout.contains("passed"), "{run:#?}");
+}
+
+#[test]
+fn human_report_explains_a_wrong_answer_with_context() {
+    let mutants = python_files(&exercise_file("data_structures/lru_cache/mutants"));
+    let run = Pykata::new()
+        .args(["check", "lru_cache", "--seed", "11", "--submission"])
+        .arg(&mutants[0])
+        .run()
+        .expect_code(1);
+    assert!(run.stdout.contains("✗"), "{run:#?}");
+    assert!(run.stdout.contains("expected"), "{run:#?}");
+    assert!(run.stdout.contains("tests passed, score"), "{run:#?}");
+    assert!(!run.stdout.contains("Traceback (most recent call last)"), "{run:#?}");
+    assert!(!run.stdout.contains("\u{1b}["), "colour codes when piped: {run:#?}");
+}
+
+#[test]
+fn learner_output_is_shown_with_the_failing_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("lru_cache.py");
+    let starter = std::fs::read_to_string(exercise_file("data_structures/lru_cache/starter.py")).unwrap();
+    std::fs::write(&file, format!("print('debugging at import')\n{starter}")).unwrap();
+    let run = Pykata::new().arg("check").arg(&file).run().expect_code(1);
+    assert!(run.stdout.contains("debugging at import"), "{run:#?}");
+}
+
+#[test]
+fn list_and_hint_show_the_catalogue() {
+    let run = Pykata::new().arg("list").run().expect_code(0);
+    for (id, _) in EXERCISES {
+        assert!(run.stdout.contains(id), "{run:#?}");
+    }
+    let run = Pykata::new().args(["hint", "lru_cache"]).run().expect_code(0);
+    assert!(run.stdout.contains("1. "), "{run:#?}");
+    let run = Pykata::new().args(["hint", "lru_cach"]).run().expect_code(2);
+    assert!(run.stderr.contains("did you mean lru_cache?"), "{run:#?}");
+}
+
+#[test]
+fn works_from_any_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let solution = root().join("exercises/decorators/retry/solution.py");
+    Pykata::new()
+        .current_dir(dir.path())
+        .args(["check", "retry", "--submission"])
+        .arg(solution)
+        .run()
+        .expect_code(0);
+}
