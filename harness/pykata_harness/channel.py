@@ -1,7 +1,8 @@
 """The private channel to the grader: JSON Lines on a pipe, never stdout."""
 import json
 import os
-from typing import Any, Dict
+from builtins import memoryview  # bound now: learner code may replace builtins later
+from typing import Any, Callable, Dict
 
 
 class Channel:
@@ -17,7 +18,7 @@ class Channel:
         except OSError:
             pass
         self._write = os.write
-        self._dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+        self._dumps = _compact_encoder()
 
     def send(self, message: Dict[str, Any]) -> None:
         data = (self._dumps(message) + "\n").encode("utf-8", "surrogatepass")
@@ -25,3 +26,20 @@ class Channel:
         while view:
             written = self._write(self._fd, view)
             view = view[written:]
+
+
+def _compact_encoder() -> Callable[[Any], str]:
+    """``json.dumps(..., ensure_ascii=False, separators=(",", ":"))``, built once from the C
+    encoder so that learner code patching ``json`` or builtins (``isinstance``, ``str``...)
+    later cannot change what the harness sends."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+    def refuse(value: Any) -> Any:
+        raise TypeError("not JSON serialisable")
+
+    encode = make(None, refuse, json.encoder.encode_basestring, None, ":", ",", False, False,
+                  True)
+    join = "".join
+    return lambda message: join(encode(message, 0))

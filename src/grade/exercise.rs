@@ -304,7 +304,10 @@ fn first_difference(expected: &CaseMessage, actual: &CaseMessage) -> Option<Diff
             context_from.run,
         );
         let mut difference = match (want, got) {
-            (Some(want), Some(got)) => compare_steps(want, got)?,
+            (Some(want), Some(got)) => match compare_steps(want, got) {
+                Some(difference) => difference,
+                None => continue,
+            },
             (Some(want), None) => {
                 let ending = match &actual.error {
                     Some(error) => format!("the case stopped with {}", describe_exception(error)),
@@ -557,6 +560,21 @@ mod tests {
             result.message,
             "get('a') returned None, expected 1 after put('a', 1), put('b', 2)"
         );
+    }
+
+    #[test]
+    fn equal_leading_steps_do_not_hide_a_later_difference() {
+        let expected = case(json!([
+            {"label": "f()", "kind": "call", "value": ["int", "1"]},
+            {"label": "g()", "kind": "call", "value": ["int", "2"]}
+        ]));
+        let actual = case(json!([
+            {"label": "f()", "kind": "call", "value": ["int", "1"]},
+            {"label": "g()", "kind": "call", "value": ["int", "3"]}
+        ]));
+        let result = compare_case(&expected, Some(&actual), "", 7);
+        assert_eq!(result.status, TestStatus::Fail);
+        assert_eq!(result.message, "g() returned 3, expected 2 after f()");
     }
 
     #[test]

@@ -159,7 +159,7 @@ fn write_error(out: &mut dyn Write, error: &GradeError) -> io::Result<()> {
     let location = match (&error.file, error.line, error.column) {
         (Some(file), Some(line), Some(column)) => format!("{file}:{line}:{column}: "),
         (Some(file), Some(line), None) => format!("{file}:{line}: "),
-        (Some(file), None, _) => format!("{file}: "),
+        // Without a line the message itself names the file.
         _ => String::new(),
     };
     writeln!(out, "  {RED}error{RED:#}: {location}{}", error.message)?;

@@ -1,0 +1,24 @@
+# expect: job() to raise KeyboardInterrupt
+# why: a bare `except:` also catches KeyboardInterrupt and SystemExit, so Ctrl-C and exit() are retried instead of stopping the program.
+import functools
+import time
+
+
+def retry(times=3, exceptions=(Exception,), *, delay=0.0, backoff=2.0, sleep=time.sleep):
+    if times < 1:
+        raise ValueError("times must be at least 1")
+
+    def decorator(func):
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            for attempt in range(1, times + 1):
+                try:
+                    return func(*args, **kwargs)
+                except:  # noqa: E722
+                    if attempt == times:
+                        raise
+                    sleep(delay * backoff ** (attempt - 1))
+
+        return wrapper
+
+    return decorator

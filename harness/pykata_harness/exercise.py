@@ -1,0 +1,58 @@
+"""Exercise mode: load the cases file, then the submission, run every case, report.
+
+The cases file is loaded first, before any learner code runs, under the module name
+``loader.CASES_MODULE``; the submission then becomes module ``--module`` (also in
+``sys.modules``). One ``case`` message goes to the grader per registered case, then the
+``done`` record; a submission that cannot be loaded gets one ``load_error`` and ``done``
+with count 0. A broken cases file is the author's fault, not the learner's: it is printed
+on stderr and the run stops with exit code 2 and no ``done``.
+"""
+import argparse
+import os
+import sys
+import traceback
+from types import ModuleType
+from typing import List, Sequence, Tuple
+
+from .cases import CaseSpec, run_case, take_registered
+from .channel import Channel
+from .loader import CASES_MODULE, load_submission
+
+
+def run_exercise(args: argparse.Namespace, channel: Channel) -> int:
+    """Run exercise mode (docs/protocol.md); returns the harness's exit code."""
+    try:
+        specs, required = load_cases(args.cases)
+    except Exception:
+        sys.stderr.write(f"pykata: the cases file {args.cases} could not be loaded:\n")
+        traceback.print_exc()
+        return 2
+    loaded = load_submission(args.submission, args.module, required)
+    if loaded.error is not None:
+        channel.send(loaded.error)
+        channel.send({"event": "done", "count": 0})
+        return 0
+    count = 0
+    for spec in specs:
+        channel.send(run_case(spec, loaded.module, loaded.files, args.seed))
+        count += 1
+    channel.send({"event": "done", "count": count})
+    return 0
+
+
+def load_cases(path: str) -> Tuple[List[CaseSpec], Sequence[str]]:
+    """Execute the cases file; return its cases in definition order and its REQUIRED names."""
+    with open(path, "rb") as handle:
+        code = compile(handle.read(), os.path.abspath(path), "exec", dont_inherit=True)
+    module = ModuleType(CASES_MODULE)
+    module.__file__ = os.path.abspath(path)
+    sys.modules[CASES_MODULE] = module
+    take_registered()
+    exec(code, module.__dict__)
+    specs = take_registered()
+    required = module.__dict__.get("REQUIRED", [])
+    if not isinstance(required, (list, tuple)) or not all(type(n) is str for n in required):
+        raise TypeError("REQUIRED must be a list of the names the submission must define")
+    if not specs:
+        raise ValueError("the cases file registers no case (@case / @random_case)")
+    return specs, required
