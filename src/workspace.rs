@@ -41,7 +41,11 @@ pub fn init(root: &Path, catalogue: &Catalogue) -> Result<InitOutcome, ExerciseE
     for (number, exercise) in catalogue.exercises().iter().enumerate() {
         let meta = &exercise.meta;
         let folder = root.join(&meta.id);
-        write_new(folder.join("README.md"), &exercise.file_text("README.md")?, &mut outcome)?;
+        write_new(
+            folder.join("README.md"),
+            &exercise.file_text("README.md")?,
+            &mut outcome,
+        )?;
         write_new(
             folder.join(format!("{}.py", meta.module)),
             &exercise.file_text("starter.py")?,

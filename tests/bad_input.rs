@@ -8,31 +8,56 @@ use common::{Pykata, check_json, fixture};
 fn no_panic(run: &common::Run) {
     for text in [&run.stdout, &run.stderr] {
         assert!(!text.contains("panicked"), "pykata panicked: {run:#?}");
-        assert!(!text.contains("RUST_BACKTRACE"), "pykata panicked: {run:#?}");
+        assert!(
+            !text.contains("RUST_BACKTRACE"),
+            "pykata panicked: {run:#?}"
+        );
     }
 }
 
 #[test]
 fn missing_path_suggests_the_closest_exercise() {
-    let run = Pykata::new().args(["check", "retyr", "--submission", "x.py"]).run().expect_code(2);
+    let run = Pykata::new()
+        .args(["check", "retyr", "--submission", "x.py"])
+        .run()
+        .expect_code(2);
     no_panic(&run);
-    assert!(run.stdout.contains("no such file, folder or exercise: retyr (did you mean retry?)"), "{run:#?}");
+    assert!(
+        run.stdout
+            .contains("no such file, folder or exercise: retyr (did you mean retry?)"),
+        "{run:#?}"
+    );
 }
 
 #[test]
 fn missing_path_in_json_is_an_error_line() {
-    let run = Pykata::new().args(["check", "/no/such/folder", "--format", "json"]).run().expect_code(2);
+    let run = Pykata::new()
+        .args(["check", "/no/such/folder", "--format", "json"])
+        .run()
+        .expect_code(2);
     let report = run.json();
     assert_eq!(report["path"], "/no/such/folder");
     assert_eq!(report["status"], "error");
     assert_eq!(report["error"]["origin"], "grader");
-    assert!(report["error"]["message"].as_str().unwrap().contains("/no/such/folder"));
+    assert!(
+        report["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("/no/such/folder")
+    );
 }
 
 #[test]
 fn missing_submission_file_names_it() {
-    let run = Pykata::new().args(["check", "retry", "--submission", "/no/such/retry.py"]).run().expect_code(2);
-    assert!(run.stdout.contains("the submission /no/such/retry.py does not exist"), "{run:#?}");
+    let run = Pykata::new()
+        .args(["check", "retry", "--submission", "/no/such/retry.py"])
+        .run()
+        .expect_code(2);
+    assert!(
+        run.stdout
+            .contains("the submission /no/such/retry.py does not exist"),
+        "{run:#?}"
+    );
 }
 
 #[test]
@@ -51,7 +76,12 @@ fn syntax_error_shows_file_line_and_caret() {
     assert_eq!(error["origin"], "submission");
     assert_eq!(error["file"], "retry.py");
     assert_eq!(error["line"], 1);
-    assert!(error["text"].as_str().unwrap().contains("def retry(times=3:"));
+    assert!(
+        error["text"]
+            .as_str()
+            .unwrap()
+            .contains("def retry(times=3:")
+    );
 
     let human = Pykata::new()
         .args(["check", "retry", "--submission"])
@@ -61,22 +91,37 @@ fn syntax_error_shows_file_line_and_caret() {
     no_panic(&human);
     assert!(human.stdout.contains("retry.py:1:"), "{human:#?}");
     assert!(human.stdout.contains('^'), "{human:#?}");
-    assert!(!human.stdout.contains("pykata_harness"), "harness internals leaked: {human:#?}");
+    assert!(
+        !human.stdout.contains("pykata_harness"),
+        "harness internals leaked: {human:#?}"
+    );
 }
 
 #[test]
 fn missing_function_is_named() {
-    let report = check_json("retry", &fixture("bad/missing_function/retry.py")).expect_code(1).json();
+    let report = check_json("retry", &fixture("bad/missing_function/retry.py"))
+        .expect_code(1)
+        .json();
     assert_eq!(report["error"]["kind"], "missing");
     let message = report["error"]["message"].as_str().unwrap();
-    assert!(message.contains("retry.py") && message.contains("retry"), "{message}");
+    assert!(
+        message.contains("retry.py") && message.contains("retry"),
+        "{message}"
+    );
 }
 
 #[test]
 fn empty_file_is_reported_as_empty() {
-    let report = check_json("retry", &fixture("bad/empty/retry.py")).expect_code(1).json();
+    let report = check_json("retry", &fixture("bad/empty/retry.py"))
+        .expect_code(1)
+        .json();
     assert_eq!(report["error"]["kind"], "empty");
-    assert!(report["error"]["message"].as_str().unwrap().contains("retry.py"));
+    assert!(
+        report["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("retry.py")
+    );
 }
 
 #[test]
@@ -86,7 +131,12 @@ fn binary_and_non_utf8_files_are_named_with_a_line() {
     std::fs::write(&binary, b"\x7fELF\x00\x01\x02\x00binary").unwrap();
     let report = check_json("retry", &binary).expect_code(1).json();
     assert_eq!(report["error"]["kind"], "binary");
-    assert!(report["error"]["message"].as_str().unwrap().contains("retry.py"));
+    assert!(
+        report["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("retry.py")
+    );
 
     let latin1 = dir.path().join("latin1").join("retry.py");
     std::fs::create_dir_all(latin1.parent().unwrap()).unwrap();
@@ -98,11 +148,21 @@ fn binary_and_non_utf8_files_are_named_with_a_line() {
 
 #[test]
 fn import_error_shows_the_learners_line() {
-    let report = check_json("retry", &fixture("bad/import_error/retry.py")).expect_code(1).json();
+    let report = check_json("retry", &fixture("bad/import_error/retry.py"))
+        .expect_code(1)
+        .json();
     assert_eq!(report["error"]["kind"], "import");
-    assert!(report["error"]["message"].as_str().unwrap().contains("helper_that_does_not_exist"));
+    assert!(
+        report["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("helper_that_does_not_exist")
+    );
     let frames = report["error"]["traceback"].as_array().unwrap();
-    assert!(frames.iter().all(|frame| frame["file"] == "retry.py"), "{frames:?}");
+    assert!(
+        frames.iter().all(|frame| frame["file"] == "retry.py"),
+        "{frames:?}"
+    );
 }
 
 #[test]
@@ -114,22 +174,41 @@ fn malformed_exercise_toml_names_path_and_line() {
         .run()
         .expect_code(2);
     no_panic(&run);
-    assert!(run.stdout.contains("malformed exercise.toml at"), "{run:#?}");
+    assert!(
+        run.stdout.contains("malformed exercise.toml at"),
+        "{run:#?}"
+    );
     assert!(run.stdout.contains("exercise.toml, line 3"), "{run:#?}");
 }
 
 #[test]
 fn folder_without_tests_says_so() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("calc.py"), "def add(a, b):\n    return a + b\n").unwrap();
-    let run = Pykata::new().arg("check").arg(dir.path()).run().expect_code(2);
+    std::fs::write(
+        dir.path().join("calc.py"),
+        "def add(a, b):\n    return a + b\n",
+    )
+    .unwrap();
+    let run = Pykata::new()
+        .arg("check")
+        .arg(dir.path())
+        .run()
+        .expect_code(2);
     assert!(run.stdout.contains("holds no test files"), "{run:#?}");
 }
 
 #[test]
 fn infinite_loop_is_a_time_limit() {
     let run = Pykata::new()
-        .args(["check", "retry", "--format", "json", "--timeout", "1", "--submission"])
+        .args([
+            "check",
+            "retry",
+            "--format",
+            "json",
+            "--timeout",
+            "1",
+            "--submission",
+        ])
         .arg(fixture("bad/loop/retry.py"))
         .run()
         .expect_code(1);
@@ -142,15 +221,26 @@ fn infinite_loop_is_a_time_limit() {
 #[test]
 fn output_flood_is_capped_and_an_output_limit() {
     let run = check_json("retry", &fixture("bad/flood/retry.py")).expect_code(1);
-    assert!(run.stdout.len() < 64 * 1024, "the report was not capped: {} bytes", run.stdout.len());
+    assert!(
+        run.stdout.len() < 64 * 1024,
+        "the report was not capped: {} bytes",
+        run.stdout.len()
+    );
     let report = run.json();
     assert_eq!(report["verdict"]["kind"], "output_limit", "{report:#}");
-    assert!(report["output"].as_str().unwrap().contains("[output truncated"));
+    assert!(
+        report["output"]
+            .as_str()
+            .unwrap()
+            .contains("[output truncated")
+    );
 }
 
 #[test]
 fn early_exit_fails_closed() {
-    let report = check_json("retry", &fixture("bad/exits_early/retry.py")).expect_code(1).json();
+    let report = check_json("retry", &fixture("bad/exits_early/retry.py"))
+        .expect_code(1)
+        .json();
     assert_eq!(report["verdict"]["kind"], "exited_early", "{report:#}");
     assert_eq!(report["status"], "error");
     assert_eq!(report["score"], 0.0);
@@ -158,8 +248,14 @@ fn early_exit_fails_closed() {
 
 #[test]
 fn bad_arguments_exit_2() {
-    let run = Pykata::new().args(["check", "retry", "--format", "yaml"]).run().expect_code(2);
+    let run = Pykata::new()
+        .args(["check", "retry", "--format", "yaml"])
+        .run()
+        .expect_code(2);
     assert!(run.stderr.contains("yaml"), "{run:#?}");
-    let run = Pykata::new().args(["check", "retry", "--timeout", "-1"]).run().expect_code(2);
+    let run = Pykata::new()
+        .args(["check", "retry", "--timeout", "0"])
+        .run()
+        .expect_code(2);
     assert!(run.stderr.contains("timeout"), "{run:#?}");
 }

@@ -186,8 +186,15 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 outcome.kept.len()
             )?;
             if let Some(first) = catalogue.exercises().first() {
-                let file = dir.join(&first.meta.id).join(format!("{}.py", first.meta.module));
-                writeln!(out, "Start with {}/README.md, edit {}, then run:", dir.join(&first.meta.id).display(), file.display())?;
+                let file = dir
+                    .join(&first.meta.id)
+                    .join(format!("{}.py", first.meta.module));
+                writeln!(
+                    out,
+                    "Start with {}/README.md, edit {}, then run:",
+                    dir.join(&first.meta.id).display(),
+                    file.display()
+                )?;
                 writeln!(out, "    pykata check {}", file.display())?;
             }
             Ok(0)

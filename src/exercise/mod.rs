@@ -349,7 +349,7 @@ mod tests {
         let error = ExerciseMeta::parse(text, "ex/exercise.toml").unwrap_err();
         let message = error.to_string();
         assert!(
-            message.starts_with("malformed exercise.toml at ex/exercise.toml, line 7"),
+            message.starts_with("malformed exercise.toml at ex/exercise.toml, line 6"),
             "{message}"
         );
     }
