@@ -87,7 +87,10 @@ impl Pykata {
     }
 
     pub fn run(mut self) -> Run {
-        let output = self.command.output().expect("failed to run the pykata binary");
+        let output = self
+            .command
+            .output()
+            .expect("failed to run the pykata binary");
         Run {
             code: output.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -99,7 +102,15 @@ impl Pykata {
 /// `pykata check EXERCISE --submission FILE --format json --seed 7`.
 pub fn check_json(exercise: &str, submission: &Path) -> Run {
     Pykata::new()
-        .args(["check", exercise, "--format", "json", "--seed", "7", "--submission"])
+        .args([
+            "check",
+            exercise,
+            "--format",
+            "json",
+            "--seed",
+            "7",
+            "--submission",
+        ])
         .arg(submission)
         .run()
 }
