@@ -267,3 +267,25 @@ fn works_from_any_folder() {
         .run()
         .expect_code(0);
 }
+
+#[test]
+fn a_relative_exercise_folder_works() {
+    let run = Pykata::new()
+        .current_dir(&root())
+        .args([
+            "check",
+            "exercises/decorators/retry",
+            "--format",
+            "json",
+            "--submission",
+        ])
+        .arg("tests/fixtures/bad/missing_function/retry.py")
+        .run()
+        .expect_code(1);
+    assert_eq!(run.json()["error"]["kind"], "missing", "{run:#?}");
+    Pykata::new()
+        .current_dir(&root())
+        .args(["verify", "exercises/decorators/retry"])
+        .run()
+        .expect_code(0);
+}

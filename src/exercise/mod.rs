@@ -185,9 +185,14 @@ impl Exercise {
         let path = folder.join("exercise.toml");
         let text = read_text(&path)?;
         let meta = ExerciseMeta::parse(&text, &path.display().to_string())?;
+        // Children run in their own scratch folders: they need an absolute path.
+        let folder = std::fs::canonicalize(folder).map_err(|source| ExerciseError::Read {
+            path: folder.display().to_string(),
+            source,
+        })?;
         Ok(Exercise {
             meta,
-            source: Source::Folder(folder.to_path_buf()),
+            source: Source::Folder(folder),
         })
     }
 

@@ -1,0 +1,28 @@
+# expect: fetch_page.__name__
+# why: returns a bare wrapper without functools.wraps, so the decorated function is called "wrapper", loses its docstring and has no __wrapped__.
+import time
+from collections import deque
+
+
+def rate_limit(calls, period, *, clock=time.monotonic, sleep=time.sleep):
+    if calls < 1:
+        raise ValueError("calls must be at least 1")
+    if period <= 0:
+        raise ValueError("period must be positive")
+
+    def decorator(func):
+        starts = deque()
+
+        def wrapper(*args, **kwargs):
+            now = clock()
+            while starts and starts[0] <= now - period:
+                starts.popleft()
+            if len(starts) >= calls:
+                sleep(starts[0] + period - now)
+                now = clock()
+            starts.append(now)
+            return func(*args, **kwargs)
+
+        return wrapper
+
+    return decorator

@@ -1,0 +1,29 @@
+# expect: job() at t=1.125
+# why: records the time read before sleeping as the call's start, so a call that had to wait is counted as if it started earlier than it did.
+import functools
+import time
+from collections import deque
+
+
+def rate_limit(calls, period, *, clock=time.monotonic, sleep=time.sleep):
+    if calls < 1:
+        raise ValueError("calls must be at least 1")
+    if period <= 0:
+        raise ValueError("period must be positive")
+
+    def decorator(func):
+        starts = deque()
+
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            now = clock()
+            while starts and starts[0] <= now - period:
+                starts.popleft()
+            if len(starts) >= calls:
+                sleep(starts[0] + period - now)
+            starts.append(now)
+            return func(*args, **kwargs)
+
+        return wrapper
+
+    return decorator

@@ -1,0 +1,43 @@
+//! Errors of the embedded engine.
+
+use std::io;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Why the embedded engine could not start the zygote or a job.
+#[derive(Debug, thiserror::Error)]
+pub enum EmbeddedError {
+    /// The path of the running binary, which hosts the zygote, is unknown.
+    #[error("failed to find the pykata executable to start the zygote from")]
+    CurrentExe(#[source] io::Error),
+    /// The zygote process could not be started.
+    #[error("failed to start the zygote process {program}")]
+    Launch {
+        /// The executable that was started.
+        program: PathBuf,
+        /// Why it failed.
+        #[source]
+        source: io::Error,
+    },
+    /// Python could not be initialised or the harness could not be imported.
+    #[error("the embedded Python did not start: {0}")]
+    NotReady(String),
+    /// The zygote exited before saying it was ready.
+    #[error("the zygote exited before it was ready ({0})")]
+    DiedAtStart(String),
+    /// The zygote did not answer in time.
+    #[error("the zygote did not answer within {0:?}")]
+    Timeout(Duration),
+    /// The zygote died, was restarted, and died again before starting the job.
+    #[error("the zygote died twice while starting a job")]
+    Died,
+    /// The zygote received the job but did not start it.
+    #[error("the zygote refused the job: {0}")]
+    Refused(String),
+    /// The job's working directory is not UTF-8 (the wire carries text).
+    #[error("the job's working directory is not valid UTF-8: {0}")]
+    NonUtf8Path(PathBuf),
+    /// A system call on the grader's side failed.
+    #[error("failed to talk to the zygote")]
+    Io(#[from] io::Error),
+}

@@ -1,0 +1,99 @@
+//! The embedded engine: a zygote process that initialises CPython once (through pyo3),
+//! imports the harness, then forks one child per job.
+//!
+//! ```text
+//!  grader (threads)                     zygote (one thread, Python initialised)
+//!  Zygote::spawn ── control socket ──►  recv job + [job socket, stdout, stderr, channel]
+//!                                       fork ─► child: fds 0-3, close the rest,
+//!                                               enter_sandbox, chdir, run_child(argv)
+//!  EmbeddedChild ◄── job socket ──────  Started{pid} + pidfd
+//!    .kill(): pidfd_send_signal         (SIGCHLD) wait4 ─► Exited{status, rusage}
+//!    .wait()   ◄─────────────────────
+//! ```
+//!
+//! The zygote is this same binary re-executed with [`ZYGOTE_ARG`] first, so it never forks a
+//! process that has threads: `main` must call [`maybe_run_zygote`] before anything else.
+//! Each job has its own socket, so jobs from several grader threads run at once without a
+//! multiplexing protocol. The wire format is in `wire.rs`; the sandbox's two touch points
+//! (creating the process, entering the sandbox) are in `sandbox_hook.rs`.
+//!
+//! The interpreter is the one pykata was built against (`build.rs`: rpath to its LIBDIR,
+//! [`BUILD_PYTHON`]), initialised like `python3 -I -B`, and the child does what
+//! `python3 -I -B HARNESS/pykata_run.py ARGV...` would (`bootstrap.py`), so both engines
+//! give the same verdicts. Known differences: every child of one zygote shares the zygote's
+//! string-hash seed (set iteration order is stable within a zygote's life), and modules the
+//! zygote imported are already in `sys.modules`.
+
+mod client;
+mod error;
+mod python;
+mod sandbox_hook;
+mod wire;
+mod zygote;
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+pub use client::{ChildKiller, EmbeddedChild, Zygote, ZygoteOptions};
+pub use error::EmbeddedError;
+pub use sandbox_hook::SandboxPlan;
+
+/// The hidden first argument that makes this binary a zygote.
+pub const ZYGOTE_ARG: &str = "__pykata-zygote";
+
+/// The Python executable pykata was built against (`sys.executable` of the interpreter pyo3
+/// linked; never a pyenv shim). The embedded interpreter is this Python, and it is the
+/// subprocess engine's default.
+pub const BUILD_PYTHON: &str = env!("PYKATA_BUILD_PYTHON");
+
+/// `BUILD_PYTHON`'s version, e.g. `3.11.7`. The zygote refuses to start if the libpython it
+/// loaded is another version.
+pub const BUILD_PYTHON_VERSION: &str = env!("PYKATA_BUILD_PYTHON_VERSION");
+
+/// One run of the harness: what `python3 -I -B HARNESS/pykata_run.py ARGV...` would run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmbeddedJob {
+    /// The harness's arguments, e.g. `["--channel-fd", "3", "exercise", "--cases", ...]`.
+    pub argv: Vec<String>,
+    /// The child's working directory (the job's scratch folder).
+    pub cwd: PathBuf,
+    /// The child's whole environment (`os.environ` is replaced by this).
+    pub env: Vec<(String, String)>,
+    /// What the sandbox builds around the child.
+    pub sandbox: SandboxPlan,
+}
+
+/// What the zygote's interpreter says about itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ZygoteInfo {
+    /// `sys.version`.
+    pub version: String,
+    /// `sys.executable`.
+    pub executable: String,
+    /// `sys.prefix`.
+    pub prefix: String,
+    /// `sys.base_prefix`.
+    pub base_prefix: String,
+    /// The folder `os.py` was imported from.
+    pub stdlib: String,
+    /// `sys.argv[0]` of every child: the harness's `pykata_run.py`.
+    pub argv0: String,
+    /// The modules imported before forking.
+    pub preloaded: Vec<String>,
+    /// Optional modules that are not installed (e.g. `pytest`).
+    pub missing: Vec<String>,
+    /// The libpython shared library the zygote loaded.
+    #[serde(default)]
+    pub libpython: String,
+}
+
+/// Runs the zygote and exits if this process was started as one (`argv[1]` is
+/// [`ZYGOTE_ARG`]); returns otherwise. Call it first thing in `main`, before any thread,
+/// runtime or argument parser starts.
+pub fn maybe_run_zygote() {
+    let mut args = std::env::args_os().skip(1);
+    if args.next().is_some_and(|arg| arg == ZYGOTE_ARG) {
+        zygote::main(args.collect())
+    }
+}

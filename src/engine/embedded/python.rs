@@ -1,0 +1,224 @@
+//! The interpreter inside the zygote: isolated initialisation, the bootstrap module, the
+//! Python side of fork, and running one job in a child.
+
+use std::ffi::{CStr, CString};
+use std::io;
+use std::path::Path;
+
+use pyo3::ffi;
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+use super::{BUILD_PYTHON, BUILD_PYTHON_VERSION, EmbeddedJob, ZygoteInfo};
+
+const BOOTSTRAP: &str = include_str!("bootstrap.py");
+
+/// The initialised interpreter, with the harness imported.
+pub(super) struct Interpreter {
+    bootstrap: Py<PyModule>,
+    info: ZygoteInfo,
+}
+
+impl Interpreter {
+    /// Initialises CPython like `python3 -I -B` and imports the harness from `harness_dir`
+    /// and the modules in `preload` (`?name`: optional). The error is a message for the
+    /// grader, a Python traceback included.
+    pub(super) fn start(harness_dir: &Path, preload: &[String]) -> Result<Interpreter, String> {
+        let loaded = loaded_version();
+        if loaded.split_whitespace().next() != Some(BUILD_PYTHON_VERSION) {
+            return Err(format!(
+                "the loaded libpython ({}) is Python {loaded}, but pykata was built against \
+                 {BUILD_PYTHON} (Python {BUILD_PYTHON_VERSION}); is LD_LIBRARY_PATH set?",
+                libpython_path().unwrap_or_else(|| "unknown path".into())
+            ));
+        }
+        // SAFETY: called once, on the zygote's only thread, before anything else touches Python.
+        unsafe { initialize(BUILD_PYTHON)? };
+        // Py_InitializeFromConfig leaves this thread attached; detach so that pyo3's
+        // `Python::attach` below owns attach/detach like everywhere else.
+        // SAFETY: the interpreter is initialised and this thread holds its thread state.
+        unsafe { ffi::PyEval_SaveThread() };
+
+        Python::attach(|py| {
+            let result = (|| -> PyResult<(Py<PyModule>, String)> {
+                let code = CString::new(BOOTSTRAP).expect("bootstrap.py has no NUL byte");
+                let module = PyModule::from_code(
+                    py,
+                    &code,
+                    c"<pykata zygote bootstrap>",
+                    c"_pykata_zygote",
+                )?;
+                let harness = harness_dir.to_str().ok_or_else(|| {
+                    pyo3::exceptions::PyValueError::new_err("the harness folder is not valid UTF-8")
+                })?;
+                let info: String = module
+                    .getattr("prepare")?
+                    .call1((harness, preload.to_vec()))?
+                    .extract()?;
+                Ok((module.unbind(), info))
+            })();
+            match result {
+                Ok((bootstrap, info)) => {
+                    let mut info: ZygoteInfo =
+                        serde_json::from_str(&info).map_err(|e| e.to_string())?;
+                    info.libpython = libpython_path().unwrap_or_default();
+                    Ok(Interpreter { bootstrap, info })
+                }
+                Err(err) => Err(format_python_error(py, &err)),
+            }
+        })
+    }
+
+    /// What the interpreter reported about itself at start-up.
+    pub(super) fn info(&self) -> &ZygoteInfo {
+        &self.info
+    }
+
+    /// Forks with CPython's fork protocol (`PyOS_BeforeFork`, `PyOS_AfterFork_*`: the import
+    /// lock, `os.register_at_fork` hooks such as `random` reseeding, the threading module).
+    /// `process` does the actual fork (see `sandbox_hook::fork_process`); in the child,
+    /// `child` runs attached to the interpreter and never returns.
+    pub(super) fn fork(
+        &self,
+        process: impl FnOnce() -> io::Result<libc::pid_t>,
+        child: impl FnOnce(Python<'_>, &Interpreter) -> std::convert::Infallible,
+    ) -> io::Result<libc::pid_t> {
+        Python::attach(|py| {
+            // SAFETY: attached; this is the sequence os.fork() uses.
+            unsafe { ffi::PyOS_BeforeFork() };
+            let pid = process();
+            if let Ok(0) = pid {
+                // SAFETY: in the new child, straight after fork, as CPython requires.
+                unsafe { ffi::PyOS_AfterFork_Child() };
+                match child(py, self) {}
+            }
+            // SAFETY: in the parent, after fork (even a failed one), as CPython requires.
+            unsafe { ffi::PyOS_AfterFork_Parent() };
+            pid
+        })
+    }
+
+    /// Runs the job's harness in this (forked) child and returns the exit code.
+    pub(super) fn run_child(&self, py: Python<'_>, job: &EmbeddedJob) -> i32 {
+        let result = (|| -> PyResult<i32> {
+            let env = PyDict::new(py);
+            for (key, value) in &job.env {
+                env.set_item(key, value)?;
+            }
+            let run = self.bootstrap.bind(py).getattr("run_child")?;
+            run.call1((&self.info.argv0, job.argv.clone(), env))?
+                .extract()
+        })();
+        result.unwrap_or_else(|err| {
+            // A failure of the bootstrap itself, not of the harness (that is caught inside).
+            eprint_fd2(&format!(
+                "pykata zygote: {}\n",
+                format_python_error(py, &err)
+            ));
+            70 // EX_SOFTWARE
+        })
+    }
+}
+
+/// Initialises the interpreter like `python3 -I -B`: isolated (no user site, PYTHON*
+/// variables ignored, no implicit sys.path[0]), no bytecode written, Python's signal
+/// handlers installed (SIGINT -> KeyboardInterrupt, SIGPIPE ignored) as in a fresh process.
+/// `program` is the interpreter's executable, from which CPython finds its prefix and
+/// standard library and which becomes `sys.executable`.
+///
+/// # Safety
+/// Once per process, on its only thread.
+unsafe fn initialize(program: &str) -> Result<(), String> {
+    let program = CString::new(program).map_err(|e| e.to_string())?;
+    let mut config = std::mem::MaybeUninit::<ffi::PyConfig>::uninit();
+    let config = config.as_mut_ptr();
+    // SAFETY: PyConfig_InitPythonConfig fills every field; the raw pointers below stay inside
+    // the one PyConfig, which lives until PyConfig_Clear.
+    unsafe {
+        ffi::PyConfig_InitPythonConfig(config);
+        (*config).isolated = 1;
+        (*config).use_environment = 0;
+        (*config).user_site_directory = 0;
+        (*config).write_bytecode = 0;
+        (*config).parse_argv = 0;
+        (*config).install_signal_handlers = 1;
+        let status =
+            ffi::PyConfig_SetBytesString(config, &raw mut (*config).program_name, program.as_ptr());
+        if ffi::PyStatus_Exception(status) != 0 {
+            ffi::PyConfig_Clear(config);
+            return Err(status_message("failed to configure Python", status));
+        }
+        let status = ffi::Py_InitializeFromConfig(config);
+        ffi::PyConfig_Clear(config);
+        if ffi::PyStatus_Exception(status) != 0 {
+            return Err(status_message("failed to initialise Python", status));
+        }
+    }
+    Ok(())
+}
+
+fn status_message(what: &str, status: ffi::PyStatus) -> String {
+    let text = |p: *const libc::c_char| {
+        if p.is_null() {
+            String::new()
+        } else {
+            // SAFETY: CPython's status strings are static NUL-terminated C strings.
+            unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned()
+        }
+    };
+    format!("{what}: {} {}", text(status.func), text(status.err_msg))
+}
+
+/// `Py_GetVersion()` of the libpython this process loaded, e.g. "3.11.7 (main, ...) [GCC ...]".
+fn loaded_version() -> String {
+    // SAFETY: Py_GetVersion returns a static string and may be called before initialisation.
+    unsafe { CStr::from_ptr(ffi::Py_GetVersion()) }
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// The path of the shared library that provides the interpreter, as the loader found it.
+fn libpython_path() -> Option<String> {
+    // SAFETY: dladdr only reads the loader's tables; an all-zero Dl_info is valid.
+    unsafe {
+        let mut info: libc::Dl_info = std::mem::zeroed();
+        let symbol = ffi::Py_GetVersion as *const libc::c_void;
+        if libc::dladdr(symbol, &mut info) == 0 || info.dli_fname.is_null() {
+            return None;
+        }
+        let path = CStr::from_ptr(info.dli_fname)
+            .to_string_lossy()
+            .into_owned();
+        Some(
+            std::fs::canonicalize(&path)
+                .map(|p| p.display().to_string())
+                .unwrap_or(path),
+        )
+    }
+}
+
+/// A Python exception as the traceback Python would print.
+fn format_python_error(py: Python<'_>, err: &PyErr) -> String {
+    let formatted = (|| -> PyResult<String> {
+        let traceback = py.import("traceback")?;
+        let lines = traceback
+            .getattr("format_exception")?
+            .call1((err.value(py),))?;
+        let text: Vec<String> = lines.extract()?;
+        Ok(text.concat())
+    })();
+    formatted.unwrap_or_else(|_| err.to_string())
+}
+
+/// Writes straight to fd 2 (no Python, no Rust stdio lock: safe in a forked child).
+pub(super) fn eprint_fd2(message: &str) {
+    let mut bytes = message.as_bytes();
+    while !bytes.is_empty() {
+        // SAFETY: writing a live buffer to a descriptor.
+        let n = unsafe { libc::write(2, bytes.as_ptr().cast(), bytes.len()) };
+        if n <= 0 {
+            return;
+        }
+        bytes = &bytes[n as usize..];
+    }
+}
