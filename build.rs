@@ -1,7 +1,83 @@
-//! Build script: rebuild when the embedded harness or catalogue changes.
+//! Build script: rebuilds when the embedded harness or catalogue changes, and makes the
+//! embedded interpreter and the subprocess engine's default Python one and the same.
+//!
+//! pyo3 picks a Python at build time (`PYO3_PYTHON`, else `python3` on PATH) and links
+//! `-lpython3.X` from that interpreter's LIBDIR. At run time the dynamic loader does not know
+//! that directory: on a machine with a second libpython3.X in the system library path (a
+//! pyenv or venv Python beside the distribution's), the binary would silently load the other
+//! one. So this script
+//!
+//! 1. reads the interpreter pyo3 chose (`pyo3_build_config::get()`, the same configuration
+//!    pyo3 itself was built with),
+//! 2. adds an rpath to its LIBDIR, so the loader takes libpython from there first,
+//! 3. exports `PYKATA_BUILD_PYTHON` (that interpreter's real executable, as `sys.executable`
+//!    reports it, never a pyenv shim) and `PYKATA_BUILD_PYTHON_VERSION` (e.g. `3.11.7`) to
+//!    the crate: the subprocess engine's default interpreter, and what the zygote checks the
+//!    loaded libpython against before it starts.
+
+use std::process::Command;
 
 fn main() {
     println!("cargo:rerun-if-changed=harness");
     println!("cargo:rerun-if-changed=exercises");
     println!("cargo:rerun-if-changed=build.rs");
+    // pyo3-build-config already asks cargo to rerun on PYO3_PYTHON, PYO3_CONFIG_FILE and PATH
+    // changes for its own build script; these keep ours in step with it.
+    println!("cargo:rerun-if-env-changed=PYO3_PYTHON");
+    println!("cargo:rerun-if-env-changed=PYO3_CONFIG_FILE");
+    println!("cargo:rerun-if-env-changed=PATH");
+
+    let config = pyo3_build_config::get();
+    let Some(configured) = config.executable() else {
+        panic!(
+            "pyo3 did not report the Python interpreter it was configured with; \
+             set PYO3_PYTHON to the python3 executable to build against"
+        );
+    };
+
+    // Ask the interpreter itself: `executable` may be a bare name or a pyenv shim (a shell
+    // script that would pick a version from the working directory at run time).
+    let output = Command::new(configured)
+        .args([
+            "-I",
+            "-c",
+            "import sys, sysconfig\n\
+             print(sys.executable)\n\
+             print(sys.version.split()[0])\n\
+             print(sysconfig.get_config_var('LIBDIR') or '')",
+        ])
+        .output()
+        .unwrap_or_else(|e| panic!("failed to run the Python interpreter {configured}: {e}"));
+    assert!(
+        output.status.success(),
+        "the Python interpreter {configured} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8(output.stdout).expect("interpreter printed non-UTF-8 paths");
+    let mut lines = stdout.lines();
+    let executable = lines.next().unwrap_or_default().to_owned();
+    let version = lines.next().unwrap_or_default().to_owned();
+    let libdir = lines.next().unwrap_or_default().to_owned();
+    assert!(
+        !executable.is_empty() && !version.is_empty(),
+        "the Python interpreter {configured} did not report sys.executable and its version"
+    );
+
+    let target_os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
+    if config.shared() && target_os != "windows" {
+        // The directory pyo3 linked from; it is the interpreter's LIBDIR unless a
+        // PYO3_CONFIG_FILE says otherwise, and then the config file wins, as it did for the link.
+        let lib_dir = config.lib_dir().map(str::to_owned).unwrap_or(libdir);
+        if lib_dir.is_empty() {
+            println!(
+                "cargo:warning=pyo3 reported no LIBDIR for {executable}: the binary carries no \
+                 rpath and the loader will take the first libpython it finds"
+            );
+        } else {
+            println!("cargo:rustc-link-arg=-Wl,-rpath,{lib_dir}");
+        }
+    }
+
+    println!("cargo:rustc-env=PYKATA_BUILD_PYTHON={executable}");
+    println!("cargo:rustc-env=PYKATA_BUILD_PYTHON_VERSION={version}");
 }

@@ -8,7 +8,7 @@ use crate::grade::exercise::grade_exercise;
 use crate::grade::folder::grade_folder;
 use crate::grade::{GradeError, Grader, SubmissionReport, TargetKind};
 use crate::report::{Event, Reporter, RunStats};
-use crate::settings::CheckSettings;
+use crate::settings::{CheckSettings, EngineChoice};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
@@ -23,6 +23,8 @@ pub enum RunError {
     Unpack(std::io::Error),
     #[error("failed to write the report: {0}")]
     Report(std::io::Error),
+    #[error(transparent)]
+    Engine(#[from] crate::engine::EngineError),
 }
 
 /// A seed for randomised cases, different on every run.
@@ -48,8 +50,7 @@ pub fn check(settings: &CheckSettings, reporter: &mut dyn Reporter) -> Result<Ru
         .map(|argument| resolve_target(argument, settings.submission.as_deref(), &catalogue))
         .collect();
     let unpacked = Unpacked::new().map_err(RunError::Unpack)?;
-    let python = settings.python.clone().unwrap_or_else(default_python);
-    let engine = Engine::subprocess(python, &unpacked.harness);
+    let (engine, notice) = choose_engine(settings.engine, settings.python.as_deref(), &unpacked)?;
     let seed = settings.seed.unwrap_or_else(fresh_seed);
     let grader = Grader::new(engine, unpacked, seed, settings.limits);
 
@@ -59,6 +60,11 @@ pub fn check(settings: &CheckSettings, reporter: &mut dyn Reporter) -> Result<Ru
             seed,
         })
         .map_err(RunError::Report)?;
+    if let Some(message) = notice {
+        reporter
+            .report(&Event::Notice { message })
+            .map_err(RunError::Report)?;
+    }
     let mut stats = RunStats::default();
     let mut report_error = None;
     let next = AtomicUsize::new(0);
@@ -108,6 +114,30 @@ pub fn check(settings: &CheckSettings, reporter: &mut dyn Reporter) -> Result<Ru
         .report(&Event::RunFinished { stats: &stats })
         .map_err(RunError::Report)?;
     Ok(stats)
+}
+
+/// The engine the settings ask for; `auto` falls back to the subprocess engine, with a
+/// notice, where the embedded one cannot start.
+pub fn choose_engine(
+    choice: EngineChoice,
+    python: Option<&std::path::Path>,
+    unpacked: &Unpacked,
+) -> Result<(Engine, Option<String>), RunError> {
+    let subprocess = || {
+        let python = python.map_or_else(default_python, std::path::Path::to_path_buf);
+        Engine::subprocess(python, &unpacked.harness)
+    };
+    match choice {
+        EngineChoice::Subprocess => Ok((subprocess(), None)),
+        EngineChoice::Embedded => Ok((Engine::embedded(&unpacked.harness)?, None)),
+        EngineChoice::Auto => match Engine::embedded(&unpacked.harness) {
+            Ok(engine) => Ok((engine, None)),
+            Err(error) => Ok((
+                subprocess(),
+                Some(format!("{error}; using the subprocess engine instead")),
+            )),
+        },
+    }
 }
 
 fn grade_one(

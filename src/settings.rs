@@ -27,6 +27,8 @@ pub enum ColorMode {
 pub enum EngineChoice {
     /// The fastest engine that works on this machine.
     Auto,
+    /// The zygote with CPython embedded (fails when it cannot start).
+    Embedded,
     /// A fresh `python3` process per run.
     Subprocess,
 }

@@ -26,7 +26,15 @@ _Random = random.Random
 _StringIO = io.StringIO
 _set_recursion_limit = sys.setrecursionlimit
 _RECURSION_LIMIT = sys.getrecursionlimit()
+# The streams of this run, remembered when the run starts (not at import: the embedded
+# engine imports the harness once in its zygote, whose streams are not the job's).
 _REAL_STREAMS = (sys.stdin, sys.stdout, sys.stderr)
+
+
+def remember_streams() -> None:
+    """Record the run's real standard streams; call before any learner code runs."""
+    global _REAL_STREAMS
+    _REAL_STREAMS = (sys.stdin, sys.stdout, sys.stderr)
 
 
 class CaseSpec(NamedTuple):

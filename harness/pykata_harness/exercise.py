@@ -14,13 +14,14 @@ import traceback
 from types import ModuleType
 from typing import List, Sequence, Tuple
 
-from .cases import CaseSpec, run_case, take_registered
+from .cases import CaseSpec, remember_streams, run_case, take_registered
 from .channel import Channel
 from .loader import CASES_MODULE, load_submission
 
 
 def run_exercise(args: argparse.Namespace, channel: Channel) -> int:
     """Run exercise mode (docs/protocol.md); returns the harness's exit code."""
+    remember_streams()
     try:
         specs, required = load_cases(args.cases)
     except Exception:

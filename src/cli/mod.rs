@@ -2,11 +2,10 @@
 //! each command. The only module that knows clap.
 
 use crate::assets::Unpacked;
-use crate::engine::{Engine, default_python};
 use crate::exercise::Catalogue;
 use crate::grade::Grader;
 use crate::report::reporter_for;
-use crate::runner::{check, fresh_seed};
+use crate::runner::{check, choose_engine, fresh_seed};
 use crate::settings::{CheckSettings, ColorMode, EngineChoice, Format, LimitOverrides};
 use crate::verify::{exercises_to_verify, verify_exercise};
 use anyhow::{Context, bail};
@@ -46,9 +45,12 @@ enum Command {
     Verify {
         /// Bundled exercise ids or exercise folders; none means the whole catalogue.
         exercises: Vec<String>,
-        /// Interpreter to run (default: the one pykata was built against).
+        /// Interpreter to run (implies the subprocess engine).
         #[arg(long)]
         python: Option<PathBuf>,
+        /// Engine that runs Python.
+        #[arg(long, value_enum, default_value = "auto")]
+        engine: EngineArg,
     },
 }
 
@@ -61,6 +63,7 @@ enum FormatArg {
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum EngineArg {
     Auto,
+    Embedded,
     Subprocess,
 }
 
@@ -124,10 +127,7 @@ impl CheckArgs {
                 FormatArg::Human => Format::Human,
                 FormatArg::Json => Format::Json,
             },
-            engine: match (self.engine, &self.python) {
-                (_, Some(_)) | (EngineArg::Subprocess, _) => EngineChoice::Subprocess,
-                (EngineArg::Auto, None) => EngineChoice::Auto,
-            },
+            engine: engine_choice(self.engine, &self.python),
             python: self.python,
             seed: self.seed,
             limits: LimitOverrides {
@@ -140,6 +140,15 @@ impl CheckArgs {
             },
             jobs: self.jobs.unwrap_or_else(default_jobs).max(1),
         }
+    }
+}
+
+/// `--python` implies the subprocess engine: only it runs any interpreter.
+fn engine_choice(engine: EngineArg, python: &Option<PathBuf>) -> EngineChoice {
+    match (engine, python) {
+        (_, Some(_)) | (EngineArg::Subprocess, _) => EngineChoice::Subprocess,
+        (EngineArg::Auto, None) => EngineChoice::Auto,
+        (EngineArg::Embedded, None) => EngineChoice::Embedded,
     }
 }
 
@@ -234,12 +243,19 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             }
             Ok(0)
         }
-        Command::Verify { exercises, python } => {
+        Command::Verify {
+            exercises,
+            python,
+            engine,
+        } => {
             let catalogue = Catalogue::bundled()?;
             let exercises = exercises_to_verify(&exercises, &catalogue)?;
             let unpacked = Unpacked::new().context("failed to unpack the harness")?;
-            let engine =
-                Engine::subprocess(python.unwrap_or_else(default_python), &unpacked.harness);
+            let (engine, notice) =
+                choose_engine(engine_choice(engine, &python), python.as_deref(), &unpacked)?;
+            if let Some(notice) = notice {
+                eprintln!("note: {notice}");
+            }
             let grader = Grader::new(engine, unpacked, fresh_seed(), LimitOverrides::default());
             let mut out = anstream::stdout();
             let mut failed = 0;

@@ -1,5 +1,6 @@
 //! Running a Python child: the engines, the harness protocol, and supervision.
 
+pub mod embedded;
 pub mod process;
 pub mod protocol;
 pub mod subprocess;
@@ -10,15 +11,14 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 /// The interpreter pykata was built against (and so the one the embedded engine runs),
-/// when the build recorded one and it still exists; otherwise `python3` from PATH.
+/// when it still exists; otherwise `python3` from PATH.
 pub fn default_python() -> PathBuf {
-    if let Some(built) = option_env!("PYKATA_BUILD_PYTHON") {
-        let built = PathBuf::from(built);
-        if built.exists() {
-            return built;
-        }
+    let built = PathBuf::from(embedded::BUILD_PYTHON);
+    if built.exists() {
+        built
+    } else {
+        PathBuf::from("python3")
     }
-    PathBuf::from("python3")
 }
 
 /// Errors of starting or watching a child.
@@ -31,6 +31,8 @@ pub enum EngineError {
     },
     #[error("failed to supervise the child process: {0}")]
     Supervise(std::io::Error),
+    #[error("the embedded engine failed: {0}")]
+    Embedded(#[from] embedded::EmbeddedError),
 }
 
 /// One run of the harness.
@@ -44,11 +46,30 @@ pub struct Job {
     pub limits: Limits,
 }
 
+/// Which engine an [`Engine`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EngineKind {
+    /// A fresh interpreter process per run.
+    Subprocess,
+    /// A fork of the zygote per run.
+    Embedded,
+}
+
+impl EngineKind {
+    /// The name used in reports and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            EngineKind::Subprocess => "subprocess",
+            EngineKind::Embedded => "embedded",
+        }
+    }
+}
+
 /// Runs jobs: the one place that knows how a child is started.
-#[derive(Debug, Clone)]
 pub struct Engine {
     python: PathBuf,
     harness_dir: PathBuf,
+    zygote: Option<embedded::Zygote>,
 }
 
 impl Engine {
@@ -57,6 +78,28 @@ impl Engine {
         Engine {
             python,
             harness_dir: harness_dir.to_path_buf(),
+            zygote: None,
+        }
+    }
+
+    /// The embedded engine, its zygote started and checked now so that a machine where it
+    /// cannot work is known before any grading.
+    pub fn embedded(harness_dir: &Path) -> Result<Engine, EngineError> {
+        let zygote = embedded::Zygote::start(harness_dir)?;
+        zygote.info()?;
+        Ok(Engine {
+            python: default_python(),
+            harness_dir: harness_dir.to_path_buf(),
+            zygote: Some(zygote),
+        })
+    }
+
+    /// Which engine this is.
+    pub fn kind(&self) -> EngineKind {
+        if self.zygote.is_some() {
+            EngineKind::Embedded
+        } else {
+            EngineKind::Subprocess
         }
     }
 
@@ -68,13 +111,27 @@ impl Engine {
     /// Runs one job to its end and returns what was observed.
     pub fn run(&self, job: &Job) -> Result<RunOutput, EngineError> {
         let (pipes, fds) = make_pipes().map_err(EngineError::Supervise)?;
+        let env = child_environment(&job.scratch);
+        if let Some(zygote) = &self.zygote {
+            let text = |value: &OsString| value.to_string_lossy().into_owned();
+            let embedded_job = embedded::EmbeddedJob {
+                argv: job.harness_args.iter().map(text).collect(),
+                cwd: job.scratch.clone(),
+                env: env
+                    .iter()
+                    .map(|(key, value)| (text(key), text(value)))
+                    .collect(),
+                sandbox: embedded::SandboxPlan::default(),
+            };
+            let child = zygote.spawn(embedded_job, fds)?;
+            return supervise(&child, pipes, &job.limits).map_err(EngineError::Supervise);
+        }
         let mut args: Vec<OsString> = vec![
             "-I".into(),
             "-B".into(),
             self.harness_dir.join("pykata_run.py").into(),
         ];
         args.extend(job.harness_args.iter().cloned());
-        let env = child_environment(&job.scratch);
         let child = subprocess::spawn_python(&self.python, &args, &job.scratch, &env, fds)
             .map_err(|source| EngineError::Spawn {
                 python: self.python.clone(),

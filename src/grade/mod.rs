@@ -416,7 +416,7 @@ impl Grader {
 
     /// The name of the engine, as reported.
     pub fn engine_name(&self) -> &'static str {
-        "subprocess"
+        self.engine.kind().name()
     }
 
     /// The reference run of `exercise`, made once per command.
@@ -450,9 +450,10 @@ impl Grader {
 
     /// Limits for a run of a plain folder.
     pub fn folder_limits(&self) -> crate::settings::Limits {
-        let mut limits = crate::settings::Limits::default();
-        limits.wall_time = Duration::from_secs(60);
-        self.apply_overrides(limits)
+        self.apply_overrides(crate::settings::Limits {
+            wall_time: Duration::from_secs(60),
+            ..Default::default()
+        })
     }
 
     fn apply_overrides(&self, mut limits: crate::settings::Limits) -> crate::settings::Limits {

@@ -142,6 +142,10 @@ impl Reporter for HumanReporter {
                 Ok(())
             }
             Event::SubmissionFinished { report, .. } => self.submission(report),
+            Event::Notice { message } => {
+                let mut stderr = anstream::stderr();
+                writeln!(stderr, "{YELLOW}note{YELLOW:#}: {message}")
+            }
             Event::RunFinished { stats } => self.finished(stats),
         }
     }

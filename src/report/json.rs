@@ -17,11 +17,14 @@ impl JsonReporter {
 
 impl Reporter for JsonReporter {
     fn report(&mut self, event: &Event<'_>) -> io::Result<()> {
-        if let Event::SubmissionFinished { report, .. } = event {
-            serde_json::to_writer(&mut self.out, report)?;
-            self.out.write_all(b"\n")?;
-            self.out.flush()?;
+        match event {
+            Event::SubmissionFinished { report, .. } => {
+                serde_json::to_writer(&mut self.out, report)?;
+                self.out.write_all(b"\n")?;
+                self.out.flush()
+            }
+            Event::Notice { message } => writeln!(io::stderr(), "pykata: {message}"),
+            _ => Ok(()),
         }
-        Ok(())
     }
 }

@@ -17,6 +17,8 @@ use std::time::Duration;
 pub enum Event<'a> {
     /// Grading begins.
     RunStarted { targets: usize, seed: u64 },
+    /// Something the user should know that is not a result (printed on stderr).
+    Notice { message: String },
     /// One PATH has been graded. Emitted in the order the PATHs were given.
     SubmissionFinished {
         index: usize,
