@@ -27,6 +27,13 @@ impl Unpacked {
     /// Writes the harness and the catalogue out.
     pub fn new() -> io::Result<Unpacked> {
         let root = tempfile::Builder::new().prefix("pykata-").tempdir()?;
+        // The sandboxed child runs as an unprivileged user: it must be able to read the
+        // harness and the cases file that the sandbox shows it (nothing else of this folder
+        // is visible inside).
+        std::fs::set_permissions(
+            root.path(),
+            std::os::unix::fs::PermissionsExt::from_mode(0o755),
+        )?;
         let harness = root.path().join("harness");
         let exercises = root.path().join("exercises");
         write_dir(&HARNESS, &harness)?;

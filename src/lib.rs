@@ -16,6 +16,7 @@ pub mod exercise;
 pub mod grade;
 pub mod report;
 pub mod runner;
+pub mod sandbox;
 pub mod settings;
 pub mod verify;
 pub mod workspace;

@@ -8,7 +8,7 @@ use crate::grade::exercise::grade_exercise;
 use crate::grade::folder::grade_folder;
 use crate::grade::{GradeError, Grader, SubmissionReport, TargetKind};
 use crate::report::{Event, Reporter, RunStats};
-use crate::settings::{CheckSettings, EngineChoice};
+use crate::settings::{CheckSettings, EngineChoice, Isolation};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
@@ -50,7 +50,12 @@ pub fn check(settings: &CheckSettings, reporter: &mut dyn Reporter) -> Result<Ru
         .map(|argument| resolve_target(argument, settings.submission.as_deref(), &catalogue))
         .collect();
     let unpacked = Unpacked::new().map_err(RunError::Unpack)?;
-    let (engine, notice) = choose_engine(settings.engine, settings.python.as_deref(), &unpacked)?;
+    let (engine, notice) = choose_engine(
+        settings.engine,
+        settings.python.as_deref(),
+        settings.isolation,
+        &unpacked,
+    )?;
     let seed = settings.seed.unwrap_or_else(fresh_seed);
     let grader = Grader::new(engine, unpacked, seed, settings.limits);
 
@@ -121,19 +126,23 @@ pub fn check(settings: &CheckSettings, reporter: &mut dyn Reporter) -> Result<Ru
 pub fn choose_engine(
     choice: EngineChoice,
     python: Option<&std::path::Path>,
+    isolation: Isolation,
     unpacked: &Unpacked,
 ) -> Result<(Engine, Option<String>), RunError> {
     let subprocess = || {
         let python = python.map_or_else(default_python, std::path::Path::to_path_buf);
-        Engine::subprocess(python, &unpacked.harness)
+        Engine::subprocess(&python, &unpacked.harness, isolation)
     };
     match choice {
-        EngineChoice::Subprocess => Ok((subprocess(), None)),
-        EngineChoice::Embedded => Ok((Engine::embedded(&unpacked.harness)?, None)),
-        EngineChoice::Auto => match Engine::embedded(&unpacked.harness) {
+        EngineChoice::Subprocess => Ok((subprocess()?, None)),
+        EngineChoice::Embedded => Ok((Engine::embedded(&unpacked.harness, isolation)?, None)),
+        // The embedded engine does not run its children in the sandbox yet: only the
+        // subprocess engine may grade untrusted code by default.
+        EngineChoice::Auto if isolation != Isolation::Off => Ok((subprocess()?, None)),
+        EngineChoice::Auto => match Engine::embedded(&unpacked.harness, isolation) {
             Ok(engine) => Ok((engine, None)),
             Err(error) => Ok((
-                subprocess(),
+                subprocess()?,
                 Some(format!("{error}; using the subprocess engine instead")),
             )),
         },

@@ -39,6 +39,18 @@ pub enum EngineChoice {
 pub struct Limits {
     /// Wall-clock time for the whole run.
     pub wall_time: Duration,
+    /// CPU time of the run's main process, in seconds.
+    pub cpu_seconds: u64,
+    /// Address space of each process of the run.
+    pub memory_bytes: u64,
+    /// Processes and threads of the run.
+    pub processes: u64,
+    /// Largest file the run may write.
+    pub file_size_bytes: u64,
+    /// Open files of each process.
+    pub open_files: u64,
+    /// Size of the writable scratch folder (and of /tmp inside the sandbox).
+    pub scratch_bytes: u64,
     /// Captured stdout plus stderr; past this the output is cut and the run fails.
     pub output_bytes: usize,
     /// Bytes accepted on the private results channel.
@@ -49,8 +61,28 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             wall_time: Duration::from_secs(10),
+            cpu_seconds: 10,
+            memory_bytes: 1 << 30,
+            processes: 64,
+            file_size_bytes: 16 << 20,
+            open_files: 256,
+            scratch_bytes: 64 << 20,
             output_bytes: 1 << 20,
             channel_bytes: 64 << 20,
+        }
+    }
+}
+
+impl Limits {
+    /// The part the sandbox enforces.
+    pub fn sandbox(&self) -> crate::sandbox::Limits {
+        crate::sandbox::Limits {
+            cpu_seconds: self.cpu_seconds,
+            memory_bytes: self.memory_bytes,
+            processes: self.processes,
+            file_size_bytes: self.file_size_bytes,
+            open_files: self.open_files,
+            scratch_bytes: self.scratch_bytes,
         }
     }
 }
@@ -60,6 +92,32 @@ impl Default for Limits {
 pub struct LimitOverrides {
     /// `--timeout SECONDS`.
     pub wall_time: Option<Duration>,
+    /// `--cpu-limit SECONDS`.
+    pub cpu_seconds: Option<u64>,
+    /// `--memory-limit MIB`.
+    pub memory_bytes: Option<u64>,
+}
+
+/// How much isolation a run demands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Isolation {
+    /// Use what the machine gives; say what is missing.
+    BestEffort,
+    /// Refuse to grade with less than full isolation (`--require-sandbox`).
+    Required,
+    /// No sandbox: only limits and the kill of the process tree (`--no-sandbox`).
+    Off,
+}
+
+impl Isolation {
+    /// The sandbox's request for this setting.
+    pub fn request(self) -> crate::sandbox::IsolationRequest {
+        match self {
+            Isolation::BestEffort => crate::sandbox::IsolationRequest::BestEffort,
+            Isolation::Required => crate::sandbox::IsolationRequest::Full,
+            Isolation::Off => crate::sandbox::IsolationRequest::Off,
+        }
+    }
 }
 
 /// Everything `pykata check` needs.
@@ -83,4 +141,6 @@ pub struct CheckSettings {
     pub color: ColorMode,
     /// How many children may run at once.
     pub jobs: usize,
+    /// How much isolation to demand.
+    pub isolation: Isolation,
 }

@@ -6,7 +6,7 @@ use crate::exercise::Catalogue;
 use crate::grade::Grader;
 use crate::report::reporter_for;
 use crate::runner::{check, choose_engine, fresh_seed};
-use crate::settings::{CheckSettings, ColorMode, EngineChoice, Format, LimitOverrides};
+use crate::settings::{CheckSettings, ColorMode, EngineChoice, Format, Isolation, LimitOverrides};
 use crate::verify::{exercises_to_verify, verify_exercise};
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -100,6 +100,20 @@ struct CheckArgs {
     /// plain folders).
     #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
     timeout: Option<Duration>,
+    /// CPU-time limit of one run, in seconds (default: the exercise's, else 10).
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    cpu_limit: Option<u64>,
+    /// Memory (address space) limit of each process of a run, in MiB (default: the
+    /// exercise's, else 1024).
+    #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u64).range(64..=1_048_576))]
+    memory_limit: Option<u64>,
+    /// Refuse to grade unless the machine gives full isolation (for CI and batch grading).
+    #[arg(long, conflicts_with = "no_sandbox")]
+    require_sandbox: bool,
+    /// Run without the sandbox: only limits and the kill of the process tree. Only for
+    /// code you trust.
+    #[arg(long)]
+    no_sandbox: bool,
     /// How many submissions are graded at once (default: the number of cores).
     #[arg(long, short = 'j', value_name = "N")]
     jobs: Option<usize>,
@@ -132,6 +146,15 @@ impl CheckArgs {
             seed: self.seed,
             limits: LimitOverrides {
                 wall_time: self.timeout,
+                cpu_seconds: self.cpu_limit,
+                memory_bytes: self.memory_limit.map(|mib| mib << 20),
+            },
+            isolation: if self.require_sandbox {
+                Isolation::Required
+            } else if self.no_sandbox {
+                Isolation::Off
+            } else {
+                Isolation::BestEffort
             },
             color: match self.color {
                 ColorArg::Auto => ColorMode::Auto,
@@ -251,8 +274,12 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             let catalogue = Catalogue::bundled()?;
             let exercises = exercises_to_verify(&exercises, &catalogue)?;
             let unpacked = Unpacked::new().context("failed to unpack the harness")?;
-            let (engine, notice) =
-                choose_engine(engine_choice(engine, &python), python.as_deref(), &unpacked)?;
+            let (engine, notice) = choose_engine(
+                engine_choice(engine, &python),
+                python.as_deref(),
+                Isolation::BestEffort,
+                &unpacked,
+            )?;
             if let Some(notice) = notice {
                 eprintln!("note: {notice}");
             }

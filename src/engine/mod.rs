@@ -5,7 +5,8 @@ pub mod process;
 pub mod protocol;
 pub mod subprocess;
 
-use crate::settings::Limits;
+use crate::sandbox::{ChildMain, SandboxPlan};
+use crate::settings::{Isolation, Limits};
 use process::{RunOutput, make_pipes, supervise};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -24,11 +25,13 @@ pub fn default_python() -> PathBuf {
 /// Errors of starting or watching a child.
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
-    #[error("failed to start {python}: {source}")]
-    Spawn {
+    #[error("failed to run the Python interpreter {python}: {source}")]
+    Interpreter {
         python: PathBuf,
         source: std::io::Error,
     },
+    #[error("failed to start the sandboxed child: {0}")]
+    Sandbox(#[from] crate::sandbox::SandboxError),
     #[error("failed to supervise the child process: {0}")]
     Supervise(std::io::Error),
     #[error("the embedded engine failed: {0}")]
@@ -42,6 +45,9 @@ pub struct Job {
     pub harness_args: Vec<OsString>,
     /// The private scratch folder: the working directory of the run.
     pub scratch: PathBuf,
+    /// Files or folders the run may read besides the interpreter and the harness (an
+    /// exercise's cases.py). Nothing else of the grader's is visible.
+    pub visible: Vec<PathBuf>,
     /// Limits of the run.
     pub limits: Limits,
 }
@@ -67,30 +73,45 @@ impl EngineKind {
 
 /// Runs jobs: the one place that knows how a child is started.
 pub struct Engine {
-    python: PathBuf,
+    interpreter: subprocess::Interpreter,
     harness_dir: PathBuf,
     zygote: Option<embedded::Zygote>,
+    isolation: Isolation,
 }
 
 impl Engine {
     /// The subprocess engine running `python` on the harness in `harness_dir`.
-    pub fn subprocess(python: PathBuf, harness_dir: &Path) -> Engine {
-        Engine {
-            python,
+    pub fn subprocess(
+        python: &Path,
+        harness_dir: &Path,
+        isolation: Isolation,
+    ) -> Result<Engine, EngineError> {
+        let interpreter =
+            subprocess::probe_interpreter(python).map_err(|source| EngineError::Interpreter {
+                python: python.to_path_buf(),
+                source,
+            })?;
+        Ok(Engine {
+            interpreter,
             harness_dir: harness_dir.to_path_buf(),
             zygote: None,
-        }
+            isolation,
+        })
     }
 
     /// The embedded engine, its zygote started and checked now so that a machine where it
     /// cannot work is known before any grading.
-    pub fn embedded(harness_dir: &Path) -> Result<Engine, EngineError> {
+    pub fn embedded(harness_dir: &Path, isolation: Isolation) -> Result<Engine, EngineError> {
         let zygote = embedded::Zygote::start(harness_dir)?;
         zygote.info()?;
+        let python = default_python();
+        let interpreter = subprocess::probe_interpreter(&python)
+            .map_err(|source| EngineError::Interpreter { python, source })?;
         Ok(Engine {
-            python: default_python(),
+            interpreter,
             harness_dir: harness_dir.to_path_buf(),
             zygote: Some(zygote),
+            isolation,
         })
     }
 
@@ -105,7 +126,20 @@ impl Engine {
 
     /// The interpreter this engine runs.
     pub fn python(&self) -> &Path {
-        &self.python
+        &self.interpreter.executable
+    }
+
+    /// What the sandbox of a job must build.
+    fn sandbox_plan(&self, job: &Job) -> SandboxPlan {
+        let mut read_only = self.interpreter.folders.clone();
+        read_only.push(self.harness_dir.clone());
+        read_only.extend(job.visible.iter().cloned());
+        SandboxPlan {
+            scratch_dir: job.scratch.clone(),
+            read_only,
+            limits: job.limits.sandbox(),
+            request: self.isolation.request(),
+        }
     }
 
     /// Runs one job to its end and returns what was observed.
@@ -124,7 +158,7 @@ impl Engine {
                 sandbox: embedded::SandboxPlan::default(),
             };
             let child = zygote.spawn(embedded_job, fds)?;
-            return supervise(&child, pipes, &job.limits).map_err(EngineError::Supervise);
+            return supervise(&child, pipes, &job.limits, None).map_err(EngineError::Supervise);
         }
         let mut args: Vec<OsString> = vec![
             "-I".into(),
@@ -132,12 +166,14 @@ impl Engine {
             self.harness_dir.join("pykata_run.py").into(),
         ];
         args.extend(job.harness_args.iter().cloned());
-        let child = subprocess::spawn_python(&self.python, &args, &job.scratch, &env, fds)
-            .map_err(|source| EngineError::Spawn {
-                python: self.python.clone(),
-                source,
-            })?;
-        supervise(&child, pipes, &job.limits).map_err(EngineError::Supervise)
+        let main = ChildMain::Exec {
+            program: self.interpreter.executable.clone(),
+            args,
+            env,
+        };
+        let child = crate::sandbox::spawn(&self.sandbox_plan(job), fds, main)?;
+        let isolation = child.isolation.clone();
+        supervise(&child, pipes, &job.limits, Some(isolation)).map_err(EngineError::Supervise)
     }
 }
 

@@ -11,22 +11,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-/// How the child's main process ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExitStatusKind {
-    /// It exited with this code.
-    Exited(i32),
-    /// A signal ended it.
-    Signaled(i32),
-}
-
-/// The end of a child's main process and what it used.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ChildExit {
-    pub status: ExitStatusKind,
-    pub cpu_time: Duration,
-    pub max_rss_bytes: u64,
-}
+pub use crate::sandbox::{ChildExit, ChildFds, ExitStatusKind, IsolationReport};
 
 /// A started child, whichever engine started it.
 pub trait RunningChild: Send + Sync {
@@ -38,13 +23,6 @@ pub trait RunningChild: Send + Sync {
 
 /// The read ends of a child's three output pipes.
 pub struct OutputPipes {
-    pub stdout: OwnedFd,
-    pub stderr: OwnedFd,
-    pub channel: OwnedFd,
-}
-
-/// The write ends, handed to the child as fds 1, 2 and 3.
-pub struct ChildFds {
     pub stdout: OwnedFd,
     pub stderr: OwnedFd,
     pub channel: OwnedFd,
@@ -100,6 +78,8 @@ pub struct RunOutput {
     pub exit: ChildExit,
     pub limit_hit: Option<LimitHit>,
     pub wall_time: Duration,
+    /// The isolation the run got, when it ran in the sandbox.
+    pub isolation: Option<IsolationReport>,
 }
 
 /// Watches a started child until it ends or a limit is hit, then kills whatever is left.
@@ -107,6 +87,7 @@ pub fn supervise(
     child: &dyn RunningChild,
     pipes: OutputPipes,
     limits: &Limits,
+    isolation: Option<IsolationReport>,
 ) -> io::Result<RunOutput> {
     let started = Instant::now();
     let deadline = started + limits.wall_time;
@@ -183,6 +164,7 @@ pub fn supervise(
             exit,
             limit_hit,
             wall_time: started.elapsed(),
+            isolation,
         })
     })
 }
@@ -209,35 +191,4 @@ fn read_capped(fd: OwnedFd, cap: usize, on_full: impl FnOnce()) -> Vec<u8> {
         }
     }
     kept
-}
-
-/// Waits for `pid` with `wait4`, returning its status and resource use.
-pub fn wait_for_pid(pid: libc::pid_t) -> io::Result<ChildExit> {
-    let mut status: libc::c_int = 0;
-    // SAFETY: rusage is plain data that wait4 fills in.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    loop {
-        // SAFETY: status and usage are valid for writes for the duration of the call.
-        let result = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-        if result == pid {
-            break;
-        }
-        let error = io::Error::last_os_error();
-        if error.kind() != io::ErrorKind::Interrupted {
-            return Err(error);
-        }
-    }
-    let status = if libc::WIFSIGNALED(status) {
-        ExitStatusKind::Signaled(libc::WTERMSIG(status))
-    } else {
-        ExitStatusKind::Exited(libc::WEXITSTATUS(status))
-    };
-    let seconds = |time: libc::timeval| {
-        Duration::from_secs(time.tv_sec as u64) + Duration::from_micros(time.tv_usec as u64)
-    };
-    Ok(ChildExit {
-        status,
-        cpu_time: seconds(usage.ru_utime) + seconds(usage.ru_stime),
-        max_rss_bytes: (usage.ru_maxrss as u64) * 1024,
-    })
 }

@@ -1,70 +1,68 @@
-//! The subprocess engine: a fresh `python3 -I` per run, for any interpreter.
+//! The subprocess engine: a fresh `python3 -I` per run, for any interpreter, started inside
+//! the sandbox.
 
-use crate::engine::process::{ChildExit, ChildFds, RunningChild, wait_for_pid};
-use std::ffi::OsString;
+use crate::engine::process::{ChildExit, RunningChild};
+use crate::sandbox::SandboxedChild;
 use std::io;
-use std::os::fd::AsRawFd;
-use std::os::unix::process::CommandExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-/// A child started with `std::process::Command` in its own process group.
-pub struct GroupChild {
-    pid: libc::pid_t,
-}
-
-impl RunningChild for GroupChild {
+impl RunningChild for SandboxedChild {
     fn kill(&self) {
-        // SAFETY: kill has no memory effects; the negative pid names the child's group.
-        unsafe {
-            libc::kill(-self.pid, libc::SIGKILL);
-        }
+        SandboxedChild::kill(self);
     }
 
     fn wait(&self) -> io::Result<ChildExit> {
-        wait_for_pid(self.pid)
+        SandboxedChild::wait(self)
     }
 }
 
-/// Starts `python ARGS` in `cwd` with exactly `env`, the write ends of the pipes at fds
-/// 1, 2 and 3, and stdin from /dev/null.
-pub fn spawn_python(
-    python: &Path,
-    args: &[OsString],
-    cwd: &Path,
-    env: &[(OsString, OsString)],
-    fds: ChildFds,
-) -> io::Result<GroupChild> {
-    let channel = fds.channel;
-    let channel_fd = channel.as_raw_fd();
-    let mut command = Command::new(python);
-    command
-        .args(args)
-        .current_dir(cwd)
-        .env_clear()
-        .envs(env.iter().map(|(key, value)| (key, value)))
+/// What the sandbox must show of an interpreter for it to run: its real executable and the
+/// installation folders it loads its standard library and packages from.
+#[derive(Debug, Clone)]
+pub struct Interpreter {
+    /// `sys.executable`: absolute, never a pyenv shim.
+    pub executable: PathBuf,
+    /// `sys.prefix`, `sys.base_prefix`, ... that are not already system folders.
+    pub folders: Vec<PathBuf>,
+}
+
+/// Asks `python` (trusted: the grader's own choice, run outside the sandbox) where it lives.
+pub fn probe_interpreter(python: &Path) -> io::Result<Interpreter> {
+    let output = Command::new(python)
+        .args([
+            "-I",
+            "-c",
+            "import sys\nprint(sys.executable)\nfor p in {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}: print(p)",
+        ])
         .stdin(Stdio::null())
-        .stdout(Stdio::from(fds.stdout))
-        .stderr(Stdio::from(fds.stderr))
-        .process_group(0);
-    // SAFETY: the closure runs between fork and exec and only makes async-signal-safe
-    // system calls (dup2, setrlimit) on values prepared before the fork.
-    unsafe {
-        command.pre_exec(move || {
-            if libc::dup2(channel_fd, 3) < 0 {
-                return Err(io::Error::last_os_error());
-            }
-            let no_core = libc::rlimit {
-                rlim_cur: 0,
-                rlim_max: 0,
-            };
-            libc::setrlimit(libc::RLIMIT_CORE, &no_core);
-            Ok(())
-        });
+        .stderr(Stdio::piped())
+        .output()?;
+    if !output.status.success() {
+        return Err(io::Error::other(format!(
+            "it failed: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        )));
     }
-    let child = command.spawn()?;
-    drop(channel);
-    Ok(GroupChild {
-        pid: child.id() as libc::pid_t,
+    let text = String::from_utf8_lossy(&output.stdout);
+    let mut lines = text.lines().map(PathBuf::from);
+    let executable = lines
+        .next()
+        .filter(|path| path.is_absolute())
+        .ok_or_else(|| io::Error::other("it did not report sys.executable"))?;
+    let folders = lines
+        .filter(|folder| folder.is_absolute() && !is_system_folder(folder))
+        .collect();
+    Ok(Interpreter {
+        executable,
+        folders,
     })
+}
+
+/// Folders the sandbox shows anyway (read-only system folders).
+fn is_system_folder(folder: &Path) -> bool {
+    folder == Path::new("/")
+        || ["/usr", "/bin", "/lib", "/lib64", "/sbin"]
+            .iter()
+            .any(|system| folder.starts_with(system))
 }

@@ -91,6 +91,10 @@ impl Difficulty {
 pub struct ExerciseLimits {
     /// Wall-clock limit of one run, in seconds.
     pub timeout_seconds: Option<f64>,
+    /// CPU-time limit of one run, in seconds.
+    pub cpu_seconds: Option<u64>,
+    /// Address-space limit of each process, in MiB.
+    pub memory_mb: Option<u64>,
 }
 
 /// The content of exercise.toml.
@@ -147,6 +151,20 @@ impl ExerciseMeta {
             return Err(invalid(format!(
                 "limits.timeout_seconds = {seconds} must be above 0 and at most 3600"
             )));
+        }
+        if meta
+            .limits
+            .cpu_seconds
+            .is_some_and(|seconds| !(1..=3600).contains(&seconds))
+        {
+            return Err(invalid("limits.cpu_seconds must be from 1 to 3600".into()));
+        }
+        if meta
+            .limits
+            .memory_mb
+            .is_some_and(|mib| !(64..=65_536).contains(&mib))
+        {
+            return Err(invalid("limits.memory_mb must be from 64 to 65536".into()));
         }
         Ok(meta)
     }

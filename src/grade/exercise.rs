@@ -4,8 +4,8 @@
 
 use super::value::Value;
 use super::{
-    ErrorOrigin, GradeError, Grader, Status, SubmissionReport, TargetKind, TestResult, TestStatus,
-    TracebackFrame, cap_text, run_verdict,
+    ErrorOrigin, GradeError, Grader, IsolationSummary, Status, SubmissionReport, TargetKind,
+    TestResult, TestStatus, TracebackFrame, cap_text, run_verdict,
 };
 use crate::engine::Job;
 use crate::engine::process::RunOutput;
@@ -66,6 +66,7 @@ pub fn grade_exercise(
     };
 
     let completed = output.transcript.completed_count().is_some();
+    report.isolation = Some(IsolationSummary::of(output.isolation.as_ref()));
     let limits = grader.limits_for(exercise);
     report.verdict = run_verdict(&output, limits.wall_time, limits.output_bytes, completed);
     report.output = cap_text(&format!("{}{}", output.stdout, output.stderr), OUTPUT_CAP);
@@ -176,6 +177,7 @@ pub(crate) fn run_case_file(
         .map_err(|error| GradeError::grader("scratch", error.to_string()))?;
     let cases = exercise.folder(&grader.unpacked).join("cases.py");
     let job = Job {
+        visible: vec![cases.clone()],
         harness_args: vec![
             "--channel-fd".into(),
             "3".into(),

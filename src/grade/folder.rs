@@ -3,8 +3,8 @@
 //! (docs/SECURITY.md says what this mode can and cannot promise).
 
 use super::{
-    ErrorOrigin, GradeError, Grader, SubmissionReport, TargetKind, TestResult, TestStatus,
-    TracebackFrame, cap_text, run_verdict,
+    ErrorOrigin, GradeError, Grader, IsolationSummary, SubmissionReport, TargetKind, TestResult,
+    TestStatus, TracebackFrame, cap_text, run_verdict,
 };
 use crate::engine::Job;
 use crate::engine::process::RunOutput;
@@ -51,6 +51,7 @@ fn run_folder(grader: &Grader, path: &str, folder: &Path) -> Result<SubmissionRe
         SubmissionReport::unusable(path, TargetKind::Folder, GradeError::grader("internal", ""));
     report.error = None;
     report.verdict = run_verdict(&output, limits.wall_time, limits.output_bytes, completed);
+    report.isolation = Some(IsolationSummary::of(output.isolation.as_ref()));
     report.output = cap_text(&format!("{}{}", output.stdout, output.stderr), OUTPUT_CAP);
     for message in &output.transcript.messages {
         match message {
@@ -104,6 +105,7 @@ fn run_once(grader: &Grader, folder: &Path, pytest_mode: &str) -> Result<RunOutp
         )
     })?;
     let job = Job {
+        visible: Vec::new(),
         harness_args: vec![
             "--channel-fd".into(),
             "3".into(),

@@ -263,6 +263,37 @@ impl GradeError {
     }
 }
 
+/// The isolation a run got, as reported.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IsolationSummary {
+    /// `full`, `partial` or `none`.
+    pub level: &'static str,
+    /// What was missing, and why.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<String>,
+}
+
+impl IsolationSummary {
+    /// The summary of what the engine reported; a run outside the sandbox has none.
+    pub fn of(report: Option<&crate::sandbox::IsolationReport>) -> IsolationSummary {
+        use crate::sandbox::IsolationLevel;
+        match report {
+            Some(report) => IsolationSummary {
+                level: match report.level {
+                    IsolationLevel::Full => "full",
+                    IsolationLevel::Partial => "partial",
+                    IsolationLevel::None => "none",
+                },
+                missing: report.missing.clone(),
+            },
+            None => IsolationSummary {
+                level: "none",
+                missing: vec!["the run did not use the sandbox".into()],
+            },
+        }
+    }
+}
+
 /// What kind of thing was graded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -295,6 +326,9 @@ pub struct SubmissionReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub seed: Option<u64>,
     pub engine: String,
+    /// The isolation the submission's run got.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub isolation: Option<IsolationSummary>,
     #[serde(serialize_with = "seconds")]
     pub duration: Duration,
 }
@@ -320,6 +354,7 @@ impl SubmissionReport {
             output: String::new(),
             seed: None,
             engine: String::new(),
+            isolation: None,
             duration: Duration::ZERO,
         }
     }
@@ -442,8 +477,15 @@ impl Grader {
     /// line's.
     pub fn limits_for(&self, exercise: &crate::exercise::Exercise) -> crate::settings::Limits {
         let mut limits = crate::settings::Limits::default();
+        let own = &exercise.meta.limits;
         if let Some(timeout) = exercise.meta.timeout() {
             limits.wall_time = timeout;
+        }
+        if let Some(seconds) = own.cpu_seconds {
+            limits.cpu_seconds = seconds;
+        }
+        if let Some(mib) = own.memory_mb {
+            limits.memory_bytes = mib << 20;
         }
         self.apply_overrides(limits)
     }
@@ -452,6 +494,7 @@ impl Grader {
     pub fn folder_limits(&self) -> crate::settings::Limits {
         self.apply_overrides(crate::settings::Limits {
             wall_time: Duration::from_secs(60),
+            cpu_seconds: 60,
             ..Default::default()
         })
     }
@@ -459,6 +502,12 @@ impl Grader {
     fn apply_overrides(&self, mut limits: crate::settings::Limits) -> crate::settings::Limits {
         if let Some(wall_time) = self.overrides.wall_time {
             limits.wall_time = wall_time;
+        }
+        if let Some(seconds) = self.overrides.cpu_seconds {
+            limits.cpu_seconds = seconds;
+        }
+        if let Some(bytes) = self.overrides.memory_bytes {
+            limits.memory_bytes = bytes;
         }
         limits
     }
