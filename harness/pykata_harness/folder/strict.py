@@ -1,0 +1,224 @@
+"""Equality that does not trust a user type's ``__eq__`` against a builtin value.
+
+A plain folder's tests run beside the learner's code, so ``assert add(2, 3) == 5`` would pass
+if ``add`` returned an object whose ``__eq__`` always says True. The rewritten ``==``/``!=``
+of ``assert`` statements and the patched ``unittest`` equality assertions use
+``strict_eq``/``strict_ne`` instead (docs/protocol.md, "Folder mode", "Strict equality"):
+
+- when neither side is of an exact builtin type (``int``, ``float``, ``complex``, ``bool``,
+  ``str``, ``bytes``, ``bytearray``, ``None``, ``list``, ``tuple``, ``dict``, ``set``,
+  ``frozenset``), the comparison is Python's own (two user objects compare as their authors
+  decided);
+- otherwise both sides must have *trusted* equality: equality implemented by a type that
+  cannot be patched (a builtin or C extension type, e.g. ``int``, ``Decimal``,
+  ``OrderedDict``, a NamedTuple's ``tuple``) or by a few pure-Python standard library
+  classes checked against a snapshot taken before any test code ran (``Counter``,
+  ``UserDict``/``UserList``/``UserString``, ``Fraction``). A side with untrusted equality
+  makes the comparison false (``!=`` true), whatever its ``__eq__`` says;
+- containers (``list``, ``tuple``, ``dict``, ``set``, ``frozenset`` and subclasses that keep
+  their equality) are compared element by element with the same rule, so
+  ``[Evil()] == [5]`` is false while ``[Point(1, 2)] == [Point(1, 2)]`` still uses
+  ``Point.__eq__``;
+- ``pytest.approx(...)`` objects and ``unittest.mock.ANY`` compare as usual.
+"""
+import collections
+import fractions
+import sys
+from typing import Any, Dict, Optional, Tuple
+
+_type_dict = type.__dict__["__dict__"].__get__
+_type_mro = type.__dict__["__mro__"].__get__
+_type_flags = type.__dict__["__flags__"].__get__
+_HEAPTYPE = 1 << 9
+_IMMUTABLETYPE = 1 << 8  # Python 3.10+: a heap type whose attributes cannot be set
+
+_SCALARS = frozenset({int, float, complex, bool, str, bytes, bytearray, type(None)})
+_CONTAINERS = frozenset({list, tuple, dict, set, frozenset})
+EXACT_BUILTINS = _SCALARS | _CONTAINERS
+
+_MISSING = object()
+_dict_get = dict.get
+_dict_items = dict.items
+_dict_len = dict.__len__
+_list_len = list.__len__
+_list_iter = list.__iter__
+_tuple_len = tuple.__len__
+_tuple_iter = tuple.__iter__
+_set_len = set.__len__
+_set_iter = set.__iter__
+_fset_len = frozenset.__len__
+_fset_iter = frozenset.__iter__
+
+
+def _snapshot() -> Dict[Tuple[type, str], Any]:
+    import _collections_abc
+
+    classes = [collections.Counter, collections.UserDict, collections.UserList,
+               collections.UserString, _collections_abc.Mapping, _collections_abc.Set,
+               fractions.Fraction]
+    found = {}
+    for cls in classes:
+        for name in ("__eq__", "__ne__"):
+            value = _type_dict(cls).get(name, _MISSING)
+            if value is not _MISSING:
+                found[(cls, name)] = value
+    return found
+
+
+_TRUSTED_PY = _snapshot()
+_COMPARATORS: set = set()  # exact classes whose instances compare natively (approx)
+
+
+def register_comparator(cls: type) -> None:
+    """Instances of exactly ``cls`` (not subclasses) compare with their own ``__eq__``."""
+    _COMPARATORS.add(cls)
+
+
+def _is_comparator(x: Any) -> bool:
+    if type(x) in _COMPARATORS:
+        return True
+    mock = sys.modules.get("unittest.mock")
+    return mock is not None and x is getattr(mock, "ANY", _MISSING)
+
+
+def _trusted_class(cls: type) -> bool:
+    """Is equality of ``cls`` implemented by code that the learner cannot have changed?"""
+    for name in ("__eq__", "__ne__"):
+        for klass in _type_mro(cls):
+            value = _type_dict(klass).get(name, _MISSING)
+            if value is _MISSING:
+                continue
+            flags = _type_flags(klass)
+            if not (flags & _HEAPTYPE) or (flags & _IMMUTABLETYPE):
+                break
+            if _TRUSTED_PY.get((klass, name), _MISSING) is value:
+                break
+            return False
+    return True
+
+
+def _kind(x: Any) -> Optional[str]:
+    """How ``x`` compares: a container kind, "scalar", "comparator", or None (untrusted)."""
+    if _is_comparator(x):
+        return "comparator"
+    cls = type(x)
+    if not _trusted_class(cls):
+        return None
+    if issubclass(cls, list):
+        return "list"
+    if issubclass(cls, tuple):
+        return "tuple"
+    if issubclass(cls, dict):
+        return "dict"
+    if issubclass(cls, (set, frozenset)):
+        return "set"
+    return "scalar"
+
+
+class Note:
+    """Why the last strict comparison was false although Python's might have been true."""
+
+    text: Optional[str] = None
+
+
+def _distrust(a: Any, b: Any) -> bool:
+    ta, tb = type(a), type(b)
+    bad = ta if _kind(a) is None else tb
+    builtin = tb if bad is ta else ta
+    Note.text = (f"{bad.__qualname__} objects never equal a builtin "
+                 f"{builtin.__qualname__} here: pykata does not trust "
+                 f"{bad.__qualname__}.__eq__ (see 'Strict equality' in pykata's docs)")
+    return False
+
+
+def strict_eq(a: Any, b: Any) -> Any:
+    """``a == b`` under the rule of this module (Python's own result when it applies)."""
+    if type(a) not in EXACT_BUILTINS and type(b) not in EXACT_BUILTINS:
+        return a == b
+    Note.text = None
+    return _deep_eq(a, b, False)
+
+
+def strict_ne(a: Any, b: Any) -> Any:
+    """``a != b`` under the rule of this module."""
+    if type(a) not in EXACT_BUILTINS and type(b) not in EXACT_BUILTINS:
+        return a != b
+    Note.text = None
+    return not _deep_eq(a, b, False)
+
+
+def _deep_eq(a: Any, b: Any, nested: bool) -> bool:
+    if nested and a is b:
+        return True  # as list/dict equality does for their items (so [nan] == [nan])
+    ta, tb = type(a), type(b)
+    if ta is tb and ta in _SCALARS:
+        return a == b
+    if ta not in EXACT_BUILTINS and tb not in EXACT_BUILTINS:
+        return bool(a == b)  # two user objects inside containers: their own business
+    ka, kb = _kind(a), _kind(b)
+    if ka is None or kb is None:
+        return _distrust(a, b)
+    if ka == "comparator" or kb == "comparator" or ka != kb or ka == "scalar":
+        return bool(a == b)
+    if ka == "list":
+        if _list_len(a) != _list_len(b):
+            return False
+        return all(_deep_eq(x, y, True) for x, y in zip(_list_iter(a), _list_iter(b)))
+    if ka == "tuple":
+        if _tuple_len(a) != _tuple_len(b):
+            return False
+        return all(_deep_eq(x, y, True) for x, y in zip(_tuple_iter(a), _tuple_iter(b)))
+    if ka == "dict":
+        return _dict_eq(a, b)
+    return _set_eq(a, b)
+
+
+def _lookup_safe(x: Any) -> bool:
+    """Can ``x`` be looked up in a dict or set without running untrusted ``__eq__``?"""
+    t = type(x)
+    if t in _SCALARS:
+        return True
+    if t is tuple or t is frozenset:
+        return all(_lookup_safe(y) for y in x)
+    return _kind(x) == "scalar"
+
+
+def _dict_eq(a: dict, b: dict) -> bool:
+    if _dict_len(a) != _dict_len(b):
+        return False
+    if all(_lookup_safe(k) for k in a) and all(_lookup_safe(k) for k in b):
+        for key, value in _dict_items(a):
+            other = _dict_get(b, key, _MISSING)
+            if other is _MISSING or not _deep_eq(value, other, True):
+                return False
+        return True
+    rest = list(_dict_items(b))
+    for key, value in _dict_items(a):
+        for i, (key2, value2) in enumerate(rest):
+            if _deep_eq(key, key2, True) and _deep_eq(value, value2, True):
+                del rest[i]
+                break
+        else:
+            return False
+    return True
+
+
+def _set_items(s: Any) -> list:
+    return list(_set_iter(s) if issubclass(type(s), set) else _fset_iter(s))
+
+
+def _set_eq(a: Any, b: Any) -> bool:
+    xs, ys = _set_items(a), _set_items(b)
+    if len(xs) != len(ys):
+        return False
+    if all(_lookup_safe(x) for x in xs) and all(_lookup_safe(y) for y in ys):
+        return bool(frozenset(xs) == frozenset(ys))
+    rest = ys
+    for x in xs:
+        for i, y in enumerate(rest):
+            if _deep_eq(x, y, True):
+                del rest[i]
+                break
+        else:
+            return False
+    return True
