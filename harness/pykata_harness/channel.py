@@ -1,18 +1,24 @@
 """The private channel to the grader: JSON Lines on a pipe, never stdout."""
+import fcntl
 import json
 import os
 from builtins import memoryview  # bound now: learner code may replace builtins later
 from typing import Any, Callable, Dict
 
 
+# The lowest descriptor number the channel's duplicate may take (the sandbox allows 256).
+HIGH_FD = 200
+
+
 class Channel:
     """Writes one JSON object per line to the grader's pipe, unbuffered."""
 
     def __init__(self, fd: int) -> None:
-        # Keep our own duplicate so learner code that closes fd 3 does not silence us
-        # by accident (a deliberate attacker can still find it: the grader fails closed).
-        self._fd = os.dup(fd)
-        os.set_inheritable(self._fd, False)
+        # Keep our own close-on-exec duplicate, high above the descriptors libraries open
+        # and close (pytest's output capture reuses low ones), so neither learner code that
+        # closes fd 3 nor a test framework silences us by accident (a deliberate attacker
+        # can still find it: the grader then fails closed).
+        self._fd = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, HIGH_FD)
         try:
             os.close(fd)
         except OSError:

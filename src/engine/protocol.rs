@@ -127,6 +127,21 @@ pub struct TestMessage {
     pub output: String,
     #[serde(default)]
     pub subtests: Vec<SubtestMessage>,
+    /// What pytest's summary counts for this test (a test can count twice: failed, then
+    /// an error in its teardown; each failed subtest counts once more).
+    #[serde(default)]
+    pub pytest_outcomes: Vec<String>,
+    #[serde(default)]
+    pub teardown_error: Option<TeardownError>,
+}
+
+/// A teardown that failed after a test.
+#[derive(Debug, Clone, Deserialize)]
+pub struct TeardownError {
+    #[serde(default)]
+    pub message: String,
+    #[serde(default)]
+    pub traceback: Vec<Frame>,
 }
 
 /// A test file that could not be imported.

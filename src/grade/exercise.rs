@@ -245,6 +245,7 @@ pub fn compare_case(
     seed: u64,
 ) -> TestResult {
     let mut result = TestResult {
+        id: None,
         name: expected.name.clone(),
         status: TestStatus::Fail,
         message: String::new(),

@@ -3,8 +3,8 @@
 //! (docs/SECURITY.md says what this mode can and cannot promise).
 
 use super::{
-    ErrorOrigin, GradeError, Grader, IsolationSummary, SubmissionReport, TargetKind, TestResult,
-    TestStatus, TracebackFrame, cap_text, run_verdict,
+    ErrorOrigin, GradeError, Grader, IsolationSummary, PytestCounts, SubmissionReport, TargetKind,
+    TestResult, TestStatus, TracebackFrame, cap_text, run_verdict,
 };
 use crate::engine::Job;
 use crate::engine::process::RunOutput;
@@ -53,26 +53,40 @@ fn run_folder(grader: &Grader, path: &str, folder: &Path) -> Result<SubmissionRe
     report.verdict = run_verdict(&output, limits.wall_time, limits.output_bytes, completed);
     report.isolation = Some(IsolationSummary::of(output.isolation.as_ref()));
     report.output = cap_text(&format!("{}{}", output.stdout, output.stderr), OUTPUT_CAP);
+    let mut counts = PytestCounts::default();
     for message in &output.transcript.messages {
         match message {
-            Message::Test(test) => report.tests.push(test_result(test)),
-            Message::CollectError(error) => report.tests.push(TestResult {
-                name: format!("{} (collection)", error.file),
-                status: TestStatus::Error,
-                message: format!("could not import {}: {}", error.file, error.message),
-                expected: None,
-                actual: None,
-                output: String::new(),
-                score: 0.0,
-                max_score: 1.0,
-                hidden: false,
-                file: Some(error.file.clone()),
-                line: error.line,
-                traceback: error.traceback.iter().map(TracebackFrame::from).collect(),
-            }),
+            Message::Test(test) => {
+                if test.pytest_outcomes.is_empty() {
+                    counts.add(pytest_outcome(&test.status));
+                }
+                for outcome in &test.pytest_outcomes {
+                    counts.add(outcome);
+                }
+                report.tests.push(test_result(test));
+            }
+            Message::CollectError(error) => {
+                counts.add("error");
+                report.tests.push(TestResult {
+                    id: Some(error.file.clone()),
+                    name: format!("{} (collection)", error.file),
+                    status: TestStatus::Error,
+                    message: format!("could not import {}: {}", error.file, error.message),
+                    expected: None,
+                    actual: None,
+                    output: String::new(),
+                    score: 0.0,
+                    max_score: 1.0,
+                    hidden: false,
+                    file: Some(error.file.clone()),
+                    line: error.line,
+                    traceback: error.traceback.iter().map(TracebackFrame::from).collect(),
+                });
+            }
             _ => {}
         }
     }
+    report.counts = Some(counts);
     if report.verdict.is_none() && !completed {
         report.error = Some(GradeError {
             origin: ErrorOrigin::Submission,
@@ -145,6 +159,18 @@ fn pytest_available(grader: &Grader) -> bool {
         .is_ok_and(|status| status.success())
 }
 
+/// pytest's word for a test status.
+fn pytest_outcome(status: &str) -> &'static str {
+    match status {
+        "pass" => "passed",
+        "fail" => "failed",
+        "skip" => "skipped",
+        "xfail" => "xfailed",
+        "xpass" => "xpassed",
+        _ => "error",
+    }
+}
+
 fn test_result(test: &TestMessage) -> TestResult {
     let status = match test.status.as_str() {
         "pass" => TestStatus::Pass,
@@ -172,7 +198,13 @@ fn test_result(test: &TestMessage) -> TestResult {
             subtest.name, subtest.message
         ));
     }
+    if let Some(teardown) = &test.teardown_error
+        && !message.contains(&teardown.message)
+    {
+        message.push_str(&format!("\n  error in teardown: {}", teardown.message));
+    }
     TestResult {
+        id: Some(test.id.clone()),
         name: test.name.clone(),
         status,
         message,

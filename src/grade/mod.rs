@@ -56,6 +56,9 @@ impl TestStatus {
 /// One test's result.
 #[derive(Debug, Clone, Serialize)]
 pub struct TestResult {
+    /// pytest's node id (plain folders only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     pub name: String,
     pub status: TestStatus,
     pub message: String,
@@ -263,6 +266,56 @@ impl GradeError {
     }
 }
 
+/// What pytest's closing line would count for a plain folder.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct PytestCounts {
+    pub passed: usize,
+    pub failed: usize,
+    pub errors: usize,
+    pub skipped: usize,
+    pub xfailed: usize,
+    pub xpassed: usize,
+}
+
+impl PytestCounts {
+    /// Counts one outcome by pytest's name for it.
+    pub fn add(&mut self, outcome: &str) {
+        match outcome {
+            "passed" => self.passed += 1,
+            "failed" => self.failed += 1,
+            "skipped" => self.skipped += 1,
+            "xfailed" => self.xfailed += 1,
+            "xpassed" => self.xpassed += 1,
+            _ => self.errors += 1,
+        }
+    }
+
+    /// pytest's closing line: "3 passed, 1 failed, 2 errors".
+    pub fn summary(&self) -> String {
+        let parts = [
+            (self.failed, "failed"),
+            (self.passed, "passed"),
+            (self.skipped, "skipped"),
+            (self.xfailed, "xfailed"),
+            (self.xpassed, "xpassed"),
+            (
+                self.errors,
+                if self.errors == 1 { "error" } else { "errors" },
+            ),
+        ];
+        let text: Vec<String> = parts
+            .iter()
+            .filter(|(count, _)| *count > 0)
+            .map(|(count, word)| format!("{count} {word}"))
+            .collect();
+        if text.is_empty() {
+            "no tests ran".into()
+        } else {
+            text.join(", ")
+        }
+    }
+}
+
 /// The isolation a run got, as reported.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct IsolationSummary {
@@ -326,6 +379,9 @@ pub struct SubmissionReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub seed: Option<u64>,
     pub engine: String,
+    /// pytest's summary counts (plain folders only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub counts: Option<PytestCounts>,
     /// The isolation the submission's run got.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub isolation: Option<IsolationSummary>,
@@ -355,6 +411,7 @@ impl SubmissionReport {
             seed: None,
             engine: String::new(),
             isolation: None,
+            counts: None,
             duration: Duration::ZERO,
         }
     }

@@ -97,7 +97,9 @@ impl HumanReporter {
             number(report.score),
             number(report.max_score)
         )?;
-        if skipped > 0 {
+        if let Some(counts) = &report.counts {
+            write!(out, " {DIM}({}){DIM:#}", counts.summary())?;
+        } else if skipped > 0 {
             write!(out, ", {skipped} skipped")?;
         }
         if let Some(seed) = report.seed {

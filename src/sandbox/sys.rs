@@ -301,8 +301,14 @@ pub(super) fn chdir(path: &CStr) -> SysResult<()> {
     check(unsafe { libc::chdir(path.as_ptr()) } as c_long).map(drop)
 }
 
-/// `dup2(2)`.
+/// `dup2(2)`, which also makes the descriptor at `to` inheritable when it is `from` itself.
 pub(super) fn dup2(from: c_int, to: c_int) -> SysResult<()> {
+    if from == to {
+        // dup2 of a descriptor onto itself changes nothing, close-on-exec included: clear
+        // it, so the descriptor placed at `to` survives execve like any other.
+        // SAFETY: plain system call.
+        return check(unsafe { libc::fcntl(to, libc::F_SETFD, 0) } as c_long).map(drop);
+    }
     // SAFETY: plain system call.
     retry(|| unsafe { libc::dup2(from, to) } as c_long).map(drop)
 }

@@ -1,0 +1,244 @@
+//! Plain folders of unittest and pytest-style tests, graded without pytest: the counts and
+//! the statuses must agree with what `python -m pytest` reported on the same folders
+//! (recorded in each fixture's expected.json by tests/plain_vs_pytest.py --regen).
+
+mod common;
+
+use common::{Pykata, fixture};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+const COUNT_KEYS: [&str; 6] = [
+    "passed", "failed", "errors", "skipped", "xfailed", "xpassed",
+];
+
+fn expected(folder: &str) -> Value {
+    let path = fixture(&format!("plain/{folder}/expected.json"));
+    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
+}
+
+/// pytest's word for a pykata status.
+fn pytest_word(status: &str) -> &'static str {
+    match status {
+        "pass" => "passed",
+        "fail" => "failed",
+        "skip" => "skipped",
+        "xfail" => "xfailed",
+        "xpass" => "xpassed",
+        _ => "error",
+    }
+}
+
+/// Grades a fixture folder and checks it against what pytest reported, with pykata's
+/// deliberate differences (strict equality) applied.
+fn agrees_with_pytest(folder: &str) {
+    let want = expected(folder);
+    let run = Pykata::new()
+        .args(["check", "--format", "json"])
+        .arg(fixture(&format!("plain/{folder}")))
+        .run();
+    let report = run.json();
+    assert_ne!(run.code, 2, "{folder} could not be graded: {run:#?}");
+
+    let mut statuses: BTreeMap<String, String> = want["tests"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(id, outcome)| (id.clone(), outcome.as_str().unwrap().to_string()))
+        .collect();
+    let differs = want["pykata_differs"]["shim"]
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
+    for (id, outcome) in &differs {
+        statuses.insert(id.clone(), outcome.as_str().unwrap().to_string());
+    }
+    let with_subtests = want["subtests"].as_object().cloned().unwrap_or_default();
+
+    let tests = report["tests"].as_array().unwrap();
+    let collect_errors: Vec<&str> = tests
+        .iter()
+        .filter(|test| test["name"].as_str().unwrap().ends_with(" (collection)"))
+        .map(|test| test["id"].as_str().unwrap())
+        .collect();
+    let want_collect: Vec<&str> = want["collect_errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|file| file.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        collect_errors, want_collect,
+        "{folder}: collection errors differ"
+    );
+
+    let got: BTreeMap<String, String> = tests
+        .iter()
+        .filter(|test| !test["name"].as_str().unwrap().ends_with(" (collection)"))
+        .map(|test| {
+            (
+                test["id"].as_str().unwrap().to_string(),
+                pytest_word(test["status"].as_str().unwrap()).to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got.keys().collect::<Vec<_>>(),
+        statuses.keys().collect::<Vec<_>>(),
+        "{folder}: pykata collected other tests than pytest"
+    );
+    for (id, outcome) in &statuses {
+        // pytest counts a unittest test whose subtests failed as passed (each failed
+        // subtest is counted on its own); pykata fails the test itself.
+        if with_subtests.contains_key(id) {
+            continue;
+        }
+        assert_eq!(&got[id], outcome, "{folder}: {id}");
+    }
+
+    if differs.is_empty() {
+        for key in COUNT_KEYS {
+            assert_eq!(
+                report["counts"][key], want[key],
+                "{folder}: count of {key}: {report:#}"
+            );
+        }
+    }
+}
+
+#[test]
+fn unittest_folder_agrees_with_pytest() {
+    agrees_with_pytest("unittest_basic");
+}
+
+#[test]
+fn pytest_style_folder_agrees_with_pytest() {
+    agrees_with_pytest("pytest_style");
+}
+
+#[test]
+fn mixed_folder_agrees_with_pytest() {
+    agrees_with_pytest("mixed");
+}
+
+#[test]
+fn collection_error_agrees_with_pytest() {
+    agrees_with_pytest("collect_error");
+    let run = Pykata::new()
+        .arg("check")
+        .arg(fixture("plain/collect_error"))
+        .run()
+        .expect_code(1);
+    assert!(
+        run.stdout.contains("could not import test_broken.py"),
+        "{run:#?}"
+    );
+}
+
+#[test]
+fn always_equal_objects_do_not_pass_against_builtins() {
+    agrees_with_pytest("strict_equality");
+}
+
+#[test]
+fn failing_assert_shows_the_compared_values() {
+    let run = Pykata::new()
+        .args(["check", "--format", "json"])
+        .arg(fixture("plain/pytest_style"))
+        .run()
+        .expect_code(1);
+    let report = run.json();
+    let test = report["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|test| test["id"] == "test_fixtures.py::test_items_dict")
+        .expect("the dict comparison test");
+    assert_eq!(test["status"], "fail");
+    assert!(
+        test["expected"].is_string() && test["actual"].is_string(),
+        "{test:#}"
+    );
+    assert!(
+        test["message"].as_str().unwrap().starts_with("assert "),
+        "{test:#}"
+    );
+    assert!(report["tests"].as_array().unwrap().iter().all(|test| {
+        test["traceback"].as_array().is_none_or(|frames| {
+            frames
+                .iter()
+                .all(|frame| !frame["file"].as_str().unwrap().contains("pykata_harness"))
+        })
+    }));
+}
+
+#[test]
+fn a_folder_that_needs_pytest_says_how_to_get_it() {
+    let run = Pykata::new()
+        .arg("check")
+        .arg(fixture("plain/needs_pytest"))
+        .run()
+        .expect_code(2);
+    assert!(run.stdout.contains("tmpdir"), "{run:#?}");
+    assert!(run.stdout.contains("-m pip install pytest"), "{run:#?}");
+}
+
+/// A virtual environment with the pytest version the fixtures were recorded with, made
+/// once under the target folder (from the Python package index).
+fn python_with_pytest() -> PathBuf {
+    static PYTHON: OnceLock<PathBuf> = OnceLock::new();
+    PYTHON
+        .get_or_init(|| {
+            let venv = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("pytest-venv");
+            let python = venv.join("bin/python");
+            let ready = venv.join("ready");
+            if ready.exists() {
+                return python;
+            }
+            let status = std::process::Command::new(pykata::engine::default_python())
+                .args(["-m", "venv", "--clear"])
+                .arg(&venv)
+                .status()
+                .unwrap();
+            assert!(status.success(), "failed to create {}", venv.display());
+            let status = std::process::Command::new(&python)
+                .args([
+                    "-m",
+                    "pip",
+                    "install",
+                    "--quiet",
+                    "--disable-pip-version-check",
+                    "pytest==9.2.0",
+                ])
+                .status()
+                .unwrap();
+            assert!(
+                status.success(),
+                "failed to install pytest into {} (this test needs the Python package index)",
+                venv.display()
+            );
+            std::fs::write(&ready, "").unwrap();
+            python
+        })
+        .clone()
+}
+
+#[test]
+fn a_folder_that_needs_pytest_runs_under_real_pytest_when_installed() {
+    let want = expected("needs_pytest");
+    let run = Pykata::new()
+        .args(["check", "--format", "json", "--python"])
+        .arg(python_with_pytest())
+        .arg(fixture("plain/needs_pytest"))
+        .run()
+        .expect_code(0);
+    let report = run.json();
+    for key in COUNT_KEYS {
+        assert_eq!(
+            report["counts"][key], want[key],
+            "count of {key}: {report:#}"
+        );
+    }
+}
