@@ -11,6 +11,7 @@
 
 pub mod assets;
 pub mod cli;
+pub mod doctor;
 pub mod engine;
 pub mod exercise;
 pub mod grade;

@@ -36,6 +36,8 @@ enum Command {
     Check(CheckArgs),
     /// List the bundled exercises.
     List,
+    /// Show which engines and which isolation this machine gives.
+    Doctor,
     /// Show the hints of an exercise.
     Hint {
         /// The exercise id (see `pykata list`).
@@ -230,6 +232,55 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 writeln!(out, "    pykata check {}", file.display())?;
             }
             Ok(0)
+        }
+        Command::Doctor => {
+            let diagnosis = crate::doctor::diagnose();
+            let mut out = anstream::stdout();
+            let (green, red, yellow) = (
+                anstyle::AnsiColor::Green.on_default(),
+                anstyle::AnsiColor::Red.on_default(),
+                anstyle::AnsiColor::Yellow.on_default(),
+            );
+            match &diagnosis.python {
+                Ok(python) => writeln!(out, "{green}ok{green:#}   python: {python}")?,
+                Err(why) => writeln!(out, "{red}FAIL{red:#} python: {why}")?,
+            }
+            match &diagnosis.embedded {
+                Ok(()) => writeln!(
+                    out,
+                    "{green}ok{green:#}   embedded engine: CPython {} embedded",
+                    crate::engine::embedded::BUILD_PYTHON_VERSION
+                )?,
+                Err(why) => writeln!(
+                    out,
+                    "{red}FAIL{red:#} embedded engine: {why} (the subprocess engine is used instead)"
+                )?,
+            }
+            let isolation = &diagnosis.isolation;
+            let (style, word) = match isolation.level {
+                crate::sandbox::IsolationLevel::Full => (green, "full"),
+                crate::sandbox::IsolationLevel::Partial => (yellow, "partial"),
+                crate::sandbox::IsolationLevel::None => (red, "none"),
+            };
+            writeln!(out, "{style}{word:<4}{style:#} isolation")?;
+            for mechanism in &isolation.mechanisms {
+                writeln!(out, "       + {mechanism}")?;
+            }
+            for missing in &isolation.missing {
+                writeln!(out, "       - {missing}")?;
+            }
+            if diagnosis.pytest {
+                writeln!(
+                    out,
+                    "{green}ok{green:#}   pytest: installed (used for plain folders that need more than pykata's runner)"
+                )?;
+            } else {
+                writeln!(
+                    out,
+                    "{yellow}note{yellow:#} pytest: not installed (pykata's built-in runner handles unittest and common pytest features)"
+                )?;
+            }
+            Ok(if diagnosis.healthy() { 0 } else { 1 })
         }
         Command::List => {
             let catalogue = Catalogue::bundled()?;

@@ -1,0 +1,68 @@
+//! The sandbox as users see it: `pykata doctor`, the isolation recorded in every report,
+//! `--require-sandbox`, and a correct submission passing under full isolation.
+
+mod common;
+
+use common::{Pykata, check_json, exercise_file};
+
+#[test]
+fn doctor_reports_engines_and_isolation() {
+    let run = Pykata::new().arg("doctor").run();
+    assert!(run.stdout.contains("python: /"), "{run:#?}");
+    assert!(run.stdout.contains("isolation"), "{run:#?}");
+    // These machines give full isolation; the suite would hide a regression otherwise.
+    assert!(run.stdout.contains("full isolation"), "{run:#?}");
+    assert!(run.stdout.contains("seccomp filter"), "{run:#?}");
+    assert_eq!(run.code, 0, "{run:#?}");
+}
+
+#[test]
+fn a_correct_submission_passes_under_full_isolation() {
+    for (id, file) in [
+        ("retry", "decorators/retry/solution.py"),
+        ("lru_cache", "data_structures/lru_cache/solution.py"),
+        ("rate_limiter", "decorators/rate_limiter/solution.py"),
+    ] {
+        let run = Pykata::new()
+            .args([
+                "check",
+                id,
+                "--format",
+                "json",
+                "--require-sandbox",
+                "--submission",
+            ])
+            .arg(exercise_file(file))
+            .run()
+            .expect_code(0);
+        assert_eq!(run.json()["isolation"]["level"], "full", "{id}: {run:#?}");
+    }
+}
+
+#[test]
+fn every_report_records_its_isolation() {
+    let report = check_json("retry", &exercise_file("decorators/retry/starter.py")).json();
+    assert_eq!(report["isolation"]["level"], "full", "{report:#}");
+    let report = Pykata::new()
+        .args([
+            "check",
+            "retry",
+            "--format",
+            "json",
+            "--no-sandbox",
+            "--submission",
+        ])
+        .arg(exercise_file("decorators/retry/starter.py"))
+        .run()
+        .json();
+    assert_ne!(report["isolation"]["level"], "full", "{report:#}");
+}
+
+#[test]
+fn require_sandbox_and_no_sandbox_conflict() {
+    let run = Pykata::new()
+        .args(["check", "retry", "--require-sandbox", "--no-sandbox"])
+        .run()
+        .expect_code(2);
+    assert!(run.stderr.contains("cannot be used with"), "{run:#?}");
+}
