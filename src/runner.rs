@@ -136,9 +136,6 @@ pub fn choose_engine(
     match choice {
         EngineChoice::Subprocess => Ok((subprocess()?, None)),
         EngineChoice::Embedded => Ok((Engine::embedded(&unpacked.harness, isolation)?, None)),
-        // The embedded engine does not run its children in the sandbox yet: only the
-        // subprocess engine may grade untrusted code by default.
-        EngineChoice::Auto if isolation != Isolation::Off => Ok((subprocess()?, None)),
         EngineChoice::Auto => match Engine::embedded(&unpacked.harness, isolation) {
             Ok(engine) => Ok((engine, None)),
             Err(error) => Ok((

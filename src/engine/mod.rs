@@ -155,10 +155,12 @@ impl Engine {
                     .iter()
                     .map(|(key, value)| (text(key), text(value)))
                     .collect(),
-                sandbox: embedded::SandboxPlan::default(),
+                sandbox: self.sandbox_plan(job),
             };
             let child = zygote.spawn(embedded_job, fds)?;
-            return supervise(&child, pipes, &job.limits, None).map_err(EngineError::Supervise);
+            let isolation = Some(child.isolation().clone());
+            return supervise(&child, pipes, &job.limits, isolation)
+                .map_err(EngineError::Supervise);
         }
         let mut args: Vec<OsString> = vec![
             "-I".into(),

@@ -54,9 +54,10 @@ use std::time::Duration;
 
 use child::{Record, Report, step};
 use prepare::{Blueprint, Mode, Pipes, PrepareError, SANDBOX_ID};
+use serde::{Deserialize, Serialize};
 
 /// Resource limits of one run. `u64::MAX` means no limit.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Limits {
     /// CPU time (`RLIMIT_CPU`): SIGXCPU at this many seconds, SIGKILL one second later.
     pub cpu_seconds: u64,
@@ -86,7 +87,7 @@ impl Default for Limits {
 }
 
 /// How much isolation the caller demands.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum IsolationRequest {
     /// Refuse to run if any mechanism is missing (`--require-sandbox`).
     Full,
@@ -97,8 +98,8 @@ pub enum IsolationRequest {
     Off,
 }
 
-/// What to isolate and how.
-#[derive(Clone, Debug)]
+/// What to isolate and how. Serialisable: the embedded engine sends it to its zygote.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SandboxPlan {
     /// Host folder prepared by the grader (the submission copied in). Inside, a size-capped
     /// copy of it at the same path is the writable working directory.
@@ -143,7 +144,7 @@ pub struct ChildFds {
 }
 
 /// How strongly a run is isolated.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum IsolationLevel {
     /// Every mechanism is in place.
     Full,
@@ -154,7 +155,7 @@ pub enum IsolationLevel {
 }
 
 /// Which isolation a run got, for `pykata doctor` and the reports.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IsolationReport {
     /// The overall level.
     pub level: IsolationLevel,
@@ -165,7 +166,7 @@ pub struct IsolationReport {
 }
 
 /// How the main process ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ExitStatusKind {
     /// It exited with this code.
     Exited(i32),
@@ -175,7 +176,7 @@ pub enum ExitStatusKind {
 }
 
 /// The end of a run: the main process's status and resource usage.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChildExit {
     /// How the main process (not the sandbox's init) ended.
     pub status: ExitStatusKind,
@@ -318,26 +319,53 @@ impl SandboxedChild {
         if let Some(done) = *exit {
             return Ok(done);
         }
-        // Wait without reaping, so that kill() can never signal a recycled pid.
+        self.init_ended(true)?;
+        let done = self.collect()?;
+        *exit = Some(done);
+        Ok(done)
+    }
+
+    /// Like [`wait`](Self::wait) but never blocks: `Ok(None)` while the run goes on. For a
+    /// caller with its own event loop (the embedded engine's zygote polls a SIGCHLD signalfd
+    /// and calls this for each of its sandboxes). Do not reap the sandbox's pid any other
+    /// way (`waitpid(-1)`, `waitid(P_ALL)` without `WNOWAIT`): this must do it.
+    pub fn try_wait(&self) -> io::Result<Option<ChildExit>> {
+        let mut exit = self.exit.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(done) = *exit {
+            return Ok(Some(done));
+        }
+        if !self.init_ended(false)? {
+            return Ok(None);
+        }
+        let done = self.collect()?;
+        *exit = Some(done);
+        Ok(Some(done))
+    }
+
+    /// Whether the init has ended, waiting for it when `block`. Never reaps it, so that
+    /// kill() can never signal a recycled pid.
+    fn init_ended(&self, block: bool) -> io::Result<bool> {
+        let flags = libc::WEXITED | libc::WNOWAIT | if block { 0 } else { libc::WNOHANG };
         loop {
             // SAFETY: siginfo_t is plain data filled by waitid.
             let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
             let ret = unsafe {
-                libc::waitid(
-                    libc::P_PID,
-                    self.shared.pid as libc::id_t,
-                    &mut info,
-                    libc::WEXITED | libc::WNOWAIT,
-                )
+                libc::waitid(libc::P_PID, self.shared.pid as libc::id_t, &mut info, flags)
             };
             if ret == 0 {
-                break;
+                // SAFETY: waitid filled a SIGCHLD siginfo; si_pid is 0 if nothing has ended
+                // (WNOHANG).
+                return Ok(unsafe { info.si_pid() } != 0);
             }
             let err = io::Error::last_os_error();
             if err.kind() != io::ErrorKind::Interrupted {
                 return Err(err);
             }
         }
+    }
+
+    /// Reaps the ended init and reads the main process's report.
+    fn collect(&self) -> io::Result<ChildExit> {
         let mut status = 0;
         // SAFETY: rusage is plain data.
         let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
@@ -352,7 +380,7 @@ impl SandboxedChild {
             state.reaped = true;
             state.lifeline = None;
         }
-        let done = match read_report(&self.report) {
+        Ok(match read_report(&self.report) {
             Some(r) => ChildExit {
                 status: decode_status(r.status),
                 cpu_time: Duration::from_micros(r.utime_us + r.stime_us),
@@ -369,9 +397,7 @@ impl SandboxedChild {
                 cpu_time: timeval(usage.ru_utime) + timeval(usage.ru_stime),
                 max_rss_bytes: usage.ru_maxrss as u64 * 1024,
             },
-        };
-        *exit = Some(done);
-        Ok(done)
+        })
     }
 }
 

@@ -1113,3 +1113,50 @@ fn a_submission_larger_than_the_scratch_limit_is_refused() {
     .unwrap_err();
     assert!(err.to_string().contains("scratch limit"), "{err}");
 }
+
+#[test]
+fn try_wait_polls_without_blocking_and_agrees_with_wait() {
+    let scratch = TempDir::new("pykata-test").unwrap();
+    let plan = SandboxPlan {
+        scratch_dir: scratch.path().into(),
+        read_only: vec![],
+        limits: Limits::default(),
+        request: IsolationRequest::BestEffort,
+    };
+    let null = || {
+        OwnedFd::from(
+            std::fs::OpenOptions::new()
+                .write(true)
+                .open("/dev/null")
+                .unwrap(),
+        )
+    };
+    let main = ChildMain::Exec {
+        program: "/bin/sh".into(),
+        args: vec!["-c".into(), "sleep 0.3; exit 5".into()],
+        env: vec![],
+    };
+    let fds = ChildFds {
+        stdout: null(),
+        stderr: null(),
+        channel: null(),
+    };
+    let child = spawn(&plan, fds, main).unwrap();
+    assert_eq!(child.try_wait().unwrap(), None, "still running");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let exit = loop {
+        if let Some(exit) = child.try_wait().unwrap() {
+            break exit;
+        }
+        assert!(Instant::now() < deadline, "the run did not end");
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    assert_eq!(exit.status, ExitStatusKind::Exited(5));
+    assert_eq!(
+        child.try_wait().unwrap(),
+        Some(exit),
+        "the same result again"
+    );
+    assert_eq!(child.wait().unwrap(), exit, "wait() agrees");
+    child.kill(); // harmless once reaped
+}

@@ -120,6 +120,12 @@ def run_child(argv0, argv, env):
     sys.stderr = sys.__stderr__ = _reopen(2, sys.__stderr__, True)
     os.environ.clear()
     os.environ.update(env)
+    # The raw copy CPython made of the zygote's environment at start-up: a fresh python3
+    # would find the job's environment there.
+    posix = sys.modules.get("posix")
+    if posix is not None:
+        posix.environ.clear()
+        posix.environ.update((os.fsencode(k), os.fsencode(v)) for k, v in env.items())
     tempfile = sys.modules.get("tempfile")
     if tempfile is not None:
         tempfile.tempdir = None  # computed from the zygote's TMPDIR, not the job's

@@ -9,9 +9,10 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use super::wire::{self, Hello, Reply};
+use super::wire::{self, Hello, Reply, Request};
 use super::{EmbeddedError, EmbeddedJob, ZYGOTE_ARG, ZygoteInfo};
-use crate::engine::process::{ChildExit, ChildFds, ExitStatusKind, RunningChild};
+use crate::engine::process::{ChildExit, ChildFds, RunningChild};
+use crate::sandbox::IsolationReport;
 
 /// How to start the zygote.
 #[derive(Debug, Clone)]
@@ -30,7 +31,9 @@ pub struct ZygoteOptions {
     pub env: Vec<(String, String)>,
     /// How long Python may take to start and import the harness.
     pub start_timeout: Duration,
-    /// How long the zygote may take to answer a job request with the child's pid.
+    /// How long the zygote may take to answer a job request (the sandbox set up, the
+    /// scratch folder copied in), including the time it spends starting the jobs that other
+    /// threads sent before.
     pub reply_timeout: Duration,
 }
 
@@ -46,7 +49,7 @@ impl ZygoteOptions {
                 ("PATH".into(), "/usr/local/bin:/usr/bin:/bin".into()),
             ],
             start_timeout: Duration::from_secs(60),
-            reply_timeout: Duration::from_secs(30),
+            reply_timeout: Duration::from_secs(90),
         }
     }
 
@@ -107,13 +110,18 @@ impl Zygote {
         current.as_ref().map(|p| p.pid)
     }
 
-    /// Starts `job` in a new child of the zygote, with `fds` as its stdout, stderr and
-    /// channel. Returns once the child exists (its pid is known), not when it ends. The
-    /// grader's copies of `fds` are closed on return, so the read ends see end of file once
-    /// the child (and all it started) is gone.
+    /// Starts `job` in a new sandbox made by the zygote (`job.sandbox`), with `fds` as its
+    /// stdout, stderr and channel. Returns once the sandbox is set up and the job is about
+    /// to run, not when it ends. The grader's copies of `fds` are closed on return, so the
+    /// read ends see end of file once the job (and all it started) is gone.
+    ///
+    /// A sandbox that cannot be set up is [`EmbeddedError::Sandbox`].
     pub fn spawn(&self, job: EmbeddedJob, fds: ChildFds) -> Result<EmbeddedChild, EmbeddedError> {
-        if job.cwd.to_str().is_none() {
-            return Err(EmbeddedError::NonUtf8Path(job.cwd));
+        let mut paths = [&job.cwd, &job.sandbox.scratch_dir]
+            .into_iter()
+            .chain(&job.sandbox.read_only);
+        if let Some(path) = paths.find(|p| p.to_str().is_none()) {
+            return Err(EmbeddedError::NonUtf8Path(path.clone()));
         }
         let process = self.process()?;
         match process.try_spawn(&job, &fds, self.options.reply_timeout) {
@@ -292,24 +300,23 @@ impl Process {
             .parse::<Reply>()
             .map_err(|e| Attempt::Failed(e.into()))?
         {
-            Reply::Started { pid } => {
-                let pidfd = packet.fds.into_iter().next().ok_or_else(|| {
-                    Attempt::Failed(EmbeddedError::Refused("the zygote sent no pidfd".into()))
-                })?;
-                Ok(EmbeddedChild {
-                    pid: pid as u32,
-                    killer: ChildKiller {
-                        pidfd: Arc::new(pidfd),
-                    },
-                    job_socket: ours,
-                    exit: Mutex::new(None),
-                    _zygote: self.clone(),
-                })
-            }
-            Reply::Refused { message } => Err(Attempt::Failed(EmbeddedError::Refused(message))),
-            Reply::Exited { .. } => Err(Attempt::Failed(EmbeddedError::Refused(
-                "exit reported before start".into(),
-            ))),
+            Reply::Started { pid, isolation } => Ok(EmbeddedChild {
+                pid: pid as u32,
+                isolation,
+                killer: ChildKiller {
+                    job_socket: Arc::new(ours),
+                },
+                exit: Mutex::new(None),
+                _zygote: self.clone(),
+            }),
+            Reply::Refused {
+                message,
+                sandbox: true,
+            } => Err(Attempt::Failed(EmbeddedError::Sandbox(message))),
+            Reply::Refused { message, .. } => Err(Attempt::Failed(EmbeddedError::Refused(message))),
+            other => Err(Attempt::Failed(EmbeddedError::Refused(format!(
+                "unexpected answer to a job request: {other:?}"
+            )))),
         }
     }
 }
@@ -352,46 +359,35 @@ fn dup_above(fd: BorrowedFd<'_>, min: i32) -> io::Result<OwnedFd> {
     Ok(unsafe { OwnedFd::from_raw_fd(new) })
 }
 
-/// Decodes a raw `wait` status.
-fn exit_status(status: i32) -> ExitStatusKind {
-    if libc::WIFSIGNALED(status) {
-        ExitStatusKind::Signaled(libc::WTERMSIG(status))
-    } else {
-        ExitStatusKind::Exited(libc::WEXITSTATUS(status))
-    }
-}
-
-/// Kills a job's child from any thread, any number of times, race-free (a pidfd: never a
-/// recycled pid).
+/// Kills a job's sandbox from any thread, any number of times, also after the
+/// [`EmbeddedChild`] is dropped: asks the zygote, which alone holds the sandbox unreaped (so
+/// the kill can never reach a recycled pid) and which kills it the way its isolation mode
+/// requires (SIGKILL to the init of a PID namespace, or the init's lifeline).
 #[derive(Debug, Clone)]
 pub struct ChildKiller {
-    pidfd: Arc<OwnedFd>,
+    /// The grader's end of the job socket.
+    job_socket: Arc<OwnedFd>,
 }
 
 impl ChildKiller {
-    /// Sends SIGKILL to the child. Does nothing if it has already ended.
+    /// Asks the zygote to kill every process of the job. Does nothing once the job has
+    /// ended or the zygote is gone (its sandboxes die with it). Never blocks.
     pub fn kill(&self) {
-        // SAFETY: pidfd_send_signal on a pidfd we hold; ESRCH (already gone) is fine.
-        unsafe {
-            libc::syscall(
-                libc::SYS_pidfd_send_signal,
-                self.pidfd.as_raw_fd(),
-                libc::SIGKILL,
-                std::ptr::null::<libc::siginfo_t>(),
-                0u32,
-            );
-        }
+        // A full queue already holds a kill request; a closed socket means nothing is left.
+        let _ = wire::send_nowait(self.job_socket.as_fd(), &Request::Kill);
     }
 }
 
-/// One job's child, a process forked by the zygote. Dropping it before it was waited for
-/// kills it.
+/// One job: a sandbox started by the zygote, its main process a copy of the zygote. Dropping
+/// it before it was waited for kills the job.
 #[derive(Debug)]
 pub struct EmbeddedChild {
+    /// Host pid of the sandbox's init.
     pid: u32,
+    isolation: IsolationReport,
+    /// Also the job socket the zygote reports on.
     killer: ChildKiller,
-    job_socket: OwnedFd,
-    /// How it ended, once known; the lock also serialises reads of `job_socket`.
+    /// How it ended, once known; the lock also serialises reads of the job socket.
     exit: Mutex<Option<ChildExit>>,
     _zygote: Arc<Process>,
 }
@@ -405,24 +401,30 @@ impl std::fmt::Debug for Process {
 }
 
 impl EmbeddedChild {
-    /// The child's pid, as the zygote's PID namespace sees it.
+    /// The host pid of the job's sandbox init (the job's main process is its child).
     pub fn id(&self) -> u32 {
         self.pid
     }
 
-    /// SIGKILLs the child; the zygote then kills the rest of its process group before it
-    /// reaps it. Callable from any thread, also while another blocks in `wait`; does
-    /// nothing once the child has ended.
+    /// The isolation this job got (the zygote's `SandboxedChild::isolation`).
+    pub fn isolation(&self) -> &IsolationReport {
+        &self.isolation
+    }
+
+    /// Kills every process of the job (through the zygote: see [`ChildKiller`]). Callable
+    /// from any thread, also while another blocks in `wait`; does nothing once the job has
+    /// ended.
     pub fn kill(&self) {
         self.killer.kill();
     }
 
-    /// A handle that kills this child from anywhere, even after the child is dropped.
+    /// A handle that kills this job from anywhere, even after the child is dropped.
     pub fn killer(&self) -> ChildKiller {
         self.killer.clone()
     }
 
-    /// Waits for the child to end and returns how it ended (again on later calls).
+    /// Waits for the job to end (its sandbox included) and returns how its main process
+    /// ended (again on later calls).
     pub fn wait(&self) -> io::Result<ChildExit> {
         match self.wait_timeout(None)? {
             Some(exit) => Ok(exit),
@@ -439,26 +441,18 @@ impl EmbeddedChild {
         if let Some(exit) = *exit {
             return Ok(Some(exit));
         }
-        if !wire::wait_readable(self.job_socket.as_fd(), timeout.into())? {
+        let socket = self.killer.job_socket.as_fd();
+        if !wire::wait_readable(socket, timeout.into())? {
             return Ok(None);
         }
         let gone = || io::Error::other("the zygote died before reporting how the child ended");
-        let packet = wire::recv(self.job_socket.as_fd())?.ok_or_else(gone)?;
+        let packet = wire::recv(socket)?.ok_or_else(gone)?;
         match packet.parse::<Reply>()? {
-            Reply::Exited {
-                wait_status,
-                user_usec,
-                system_usec,
-                max_rss_kib,
-            } => {
-                let ended = ChildExit {
-                    status: exit_status(wait_status),
-                    cpu_time: Duration::from_micros(user_usec + system_usec),
-                    max_rss_bytes: max_rss_kib * 1024,
-                };
+            Reply::Exited { exit: ended } => {
                 *exit = Some(ended);
                 Ok(Some(ended))
             }
+            Reply::Lost { message } => Err(io::Error::other(message)),
             other => Err(io::Error::new(
                 io::ErrorKind::InvalidData,
                 format!("unexpected message from the zygote: {other:?}"),
@@ -487,24 +481,5 @@ impl Drop for EmbeddedChild {
         {
             self.kill();
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn wait_statuses_decode() {
-        assert_eq!(exit_status(3 << 8), ExitStatusKind::Exited(3));
-        assert_eq!(exit_status(0), ExitStatusKind::Exited(0));
-        assert_eq!(
-            exit_status(libc::SIGKILL),
-            ExitStatusKind::Signaled(libc::SIGKILL)
-        );
-        assert_eq!(
-            exit_status(libc::SIGSEGV | 0x80),
-            ExitStatusKind::Signaled(libc::SIGSEGV)
-        );
     }
 }

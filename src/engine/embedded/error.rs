@@ -34,8 +34,13 @@ pub enum EmbeddedError {
     /// The zygote received the job but did not start it.
     #[error("the zygote refused the job: {0}")]
     Refused(String),
-    /// The job's working directory is not UTF-8 (the wire carries text).
-    #[error("the job's working directory is not valid UTF-8: {0}")]
+    /// The job's sandbox could not be set up: the plan is wrong, or the isolation it demands
+    /// is missing on this machine (the message is the zygote's `SandboxError`).
+    #[error("{0}")]
+    Sandbox(String),
+    /// A path of the job (its working directory, a path of its sandbox plan) is not UTF-8
+    /// (the wire carries text).
+    #[error("a path of the job is not valid UTF-8: {0}")]
     NonUtf8Path(PathBuf),
     /// A system call on the grader's side failed.
     #[error("failed to talk to the zygote")]

@@ -1,21 +1,35 @@
 //! The embedded engine: a zygote process that initialises CPython once (through pyo3),
-//! imports the harness, then forks one child per job.
+//! imports the harness, then starts one sandbox per job whose main process is a copy of the
+//! zygote.
 //!
 //! ```text
 //!  grader (threads)                     zygote (one thread, Python initialised)
 //!  Zygote::spawn ── control socket ──►  recv job + [job socket, stdout, stderr, channel]
-//!                                       fork ─► child: fds 0-3, close the rest,
-//!                                               enter_sandbox, chdir, run_child(argv)
-//!  EmbeddedChild ◄── job socket ──────  Started{pid} + pidfd
-//!    .kill(): pidfd_send_signal         (SIGCHLD) wait4 ─► Exited{status, rusage}
-//!    .wait()   ◄─────────────────────
+//!                                       PyOS_BeforeFork
+//!                                       sandbox::spawn(job.sandbox, InProcess) ─► init (PID 1,
+//!                                       PyOS_AfterFork_Parent       no Python) ─► main (PID 2):
+//!                                                                   PyOS_AfterFork_Child,
+//!                                                                   chdir, run_child(argv)
+//!  EmbeddedChild ◄── job socket ──────  Started{init pid, IsolationReport}
+//!    .kill() ── Kill (or hang-up) ───►  SandboxedChild::kill
+//!    .wait() ◄── job socket ──────────  (SIGCHLD) SandboxedChild::try_wait ─► Exited{ChildExit}
 //! ```
 //!
 //! The zygote is this same binary re-executed with [`ZYGOTE_ARG`] first, so it never forks a
 //! process that has threads: `main` must call [`maybe_run_zygote`] before anything else.
 //! Each job has its own socket, so jobs from several grader threads run at once without a
-//! multiplexing protocol. The wire format is in `wire.rs`; the sandbox's two touch points
-//! (creating the process, entering the sandbox) are in `sandbox_hook.rs`.
+//! multiplexing protocol. The wire format is in `wire.rs`.
+//!
+//! The job's process is made by `crate::sandbox::spawn` with the job's [`SandboxPlan`],
+//! exactly as the subprocess engine's: same namespaces, read-only view, rlimits, Landlock,
+//! seccomp, and the kill of the whole tree, so the zygote is the sandbox's "grader" (it holds
+//! each sandbox's lifeline: if the zygote dies, every sandbox it started dies too). The
+//! sandbox's init is a copy of the zygote made between `PyOS_BeforeFork` and
+//! `PyOS_AfterFork_Parent` that makes only raw system calls; the main process calls
+//! `PyOS_AfterFork_Child` before anything else, and no untrusted code runs before the
+//! sandbox is complete. Only the zygote knows the sandboxes' pids unreaped, so a kill
+//! travels to it as a message and it calls `SandboxedChild::kill` (race-free, and right in
+//! every isolation mode, including the ones without a PID namespace).
 //!
 //! The interpreter is the one pykata was built against (`build.rs`: rpath to its LIBDIR,
 //! [`BUILD_PYTHON`]), initialised like `python3 -I -B`, and the child does what
@@ -27,7 +41,6 @@
 mod client;
 mod error;
 mod python;
-mod sandbox_hook;
 mod wire;
 mod zygote;
 
@@ -37,7 +50,8 @@ use serde::{Deserialize, Serialize};
 
 pub use client::{ChildKiller, EmbeddedChild, Zygote, ZygoteOptions};
 pub use error::EmbeddedError;
-pub use sandbox_hook::SandboxPlan;
+
+use crate::sandbox::SandboxPlan;
 
 /// The hidden first argument that makes this binary a zygote.
 pub const ZYGOTE_ARG: &str = "__pykata-zygote";
@@ -56,11 +70,14 @@ pub const BUILD_PYTHON_VERSION: &str = env!("PYKATA_BUILD_PYTHON_VERSION");
 pub struct EmbeddedJob {
     /// The harness's arguments, e.g. `["--channel-fd", "3", "exercise", "--cases", ...]`.
     pub argv: Vec<String>,
-    /// The child's working directory (the job's scratch folder).
+    /// The child's working directory: the job's scratch folder (`sandbox.scratch_dir`).
     pub cwd: PathBuf,
     /// The child's whole environment (`os.environ` is replaced by this).
     pub env: Vec<(String, String)>,
-    /// What the sandbox builds around the child.
+    /// What the sandbox builds around the child, as for the subprocess engine. Its
+    /// read-only paths must include the zygote's Python installation ([`ZygoteInfo::prefix`]
+    /// and [`ZygoteInfo::base_prefix`], for modules imported after the fork) and the harness
+    /// folder.
     pub sandbox: SandboxPlan,
 }
 

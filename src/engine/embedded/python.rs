@@ -1,8 +1,7 @@
 //! The interpreter inside the zygote: isolated initialisation, the bootstrap module, the
-//! Python side of fork, and running one job in a child.
+//! Python side of fork (around the sandbox's clones), and running one job in a child.
 
 use std::ffi::{CStr, CString};
-use std::io;
 use std::path::Path;
 
 use pyo3::ffi;
@@ -10,6 +9,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use super::{BUILD_PYTHON, BUILD_PYTHON_VERSION, EmbeddedJob, ZygoteInfo};
+use crate::sandbox::{self, ChildFds, ChildMain, SandboxError, SandboxedChild};
 
 const BOOTSTRAP: &str = include_str!("bootstrap.py");
 
@@ -74,31 +74,54 @@ impl Interpreter {
         &self.info
     }
 
-    /// Forks with CPython's fork protocol (`PyOS_BeforeFork`, `PyOS_AfterFork_*`: the import
-    /// lock, `os.register_at_fork` hooks such as `random` reseeding, the threading module).
-    /// `process` does the actual fork (see `sandbox_hook::fork_process`); in the child,
-    /// `child` runs attached to the interpreter and never returns.
-    pub(super) fn fork(
+    /// Starts `job` in its sandbox (`crate::sandbox::spawn` with `job.sandbox`), its main
+    /// process running `child` on a copy of this interpreter, with CPython's fork protocol
+    /// around it (`PyOS_BeforeFork`, `PyOS_AfterFork_*`: the import lock,
+    /// `os.register_at_fork` hooks such as `random` reseeding, the threading module).
+    ///
+    /// The sandbox's init (PID 1 of the new namespaces) is cloned from this process between
+    /// `PyOS_BeforeFork` and `PyOS_AfterFork_Parent` and never calls into Python; the main
+    /// process (PID 2), forked from the init, calls `PyOS_AfterFork_Child` first thing, then
+    /// `child` attached to the interpreter, and exits with what `child` returns. Returns once
+    /// the sandbox is set up and `child` is about to run.
+    pub(super) fn spawn_sandboxed(
         &self,
-        process: impl FnOnce() -> io::Result<libc::pid_t>,
-        child: impl FnOnce(Python<'_>, &Interpreter) -> std::convert::Infallible,
-    ) -> io::Result<libc::pid_t> {
-        Python::attach(|py| {
-            // SAFETY: attached; this is the sequence os.fork() uses.
+        job: &EmbeddedJob,
+        fds: ChildFds,
+        child: fn(Python<'_>, &Interpreter, &EmbeddedJob) -> i32,
+    ) -> Result<SandboxedChild, SandboxError> {
+        let interpreter: *const Interpreter = self;
+        let child_job = job.clone();
+        let main = ChildMain::InProcess(Box::new(move || {
+            // SAFETY: this runs only in the sandbox's main process: a copy of this zygote
+            // made (through the init, which touched no Python state) while its only thread
+            // was attached, between PyOS_BeforeFork and PyOS_AfterFork_Parent below. This
+            // is the sequence os.fork() follows in the child.
+            unsafe { ffi::PyOS_AfterFork_Child() };
+            // A panic must not unwind into the sandbox's code; the hook has printed it.
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                // SAFETY: the process is attached (see above) and stays so until it exits;
+                // the token does not outlive this call.
+                let py = unsafe { Python::assume_attached() };
+                // SAFETY: the process's private copy of the zygote's memory holds the
+                // interpreter, which the zygote keeps for its whole life; this process never
+                // returns into the zygote's code.
+                child(py, unsafe { &*interpreter }, &child_job)
+            }))
+            .unwrap_or(70) // EX_SOFTWARE
+        }));
+        Python::attach(|_py| {
+            // SAFETY: attached, on the zygote's only thread; this is what os.fork() does.
             unsafe { ffi::PyOS_BeforeFork() };
-            let pid = process();
-            if let Ok(0) = pid {
-                // SAFETY: in the new child, straight after fork, as CPython requires.
-                unsafe { ffi::PyOS_AfterFork_Child() };
-                match child(py, self) {}
-            }
-            // SAFETY: in the parent, after fork (even a failed one), as CPython requires.
+            let spawned = sandbox::spawn(&job.sandbox, fds, main);
+            // SAFETY: in the parent, after the sandbox's processes were cloned (or were not,
+            // when spawn failed), as CPython requires.
             unsafe { ffi::PyOS_AfterFork_Parent() };
-            pid
+            spawned
         })
     }
 
-    /// Runs the job's harness in this (forked) child and returns the exit code.
+    /// Runs the job's harness in this (sandboxed) child and returns the exit code.
     pub(super) fn run_child(&self, py: Python<'_>, job: &EmbeddedJob) -> i32 {
         let result = (|| -> PyResult<i32> {
             let env = PyDict::new(py);

@@ -8,18 +8,23 @@
 //!   [`EmbeddedJob`] per job, with four descriptors: the grader's end of a fresh *job* socket,
 //!   then the child's stdout, stderr and channel write ends. End of file on it means the
 //!   grader is gone: the zygote kills its children and exits.
-//! - a *job* socket, one per job. The zygote answers on it with [`Reply::Started`] (and a
-//!   pidfd for the child) or [`Reply::Refused`], then [`Reply::Exited`] once it has reaped the
-//!   child. End of file before `Exited` means the zygote died.
+//! - a *job* socket, one per job. The zygote answers on it with [`Reply::Started`] (the
+//!   sandbox's init pid and the [`IsolationReport`] of the job) or [`Reply::Refused`], then
+//!   [`Reply::Exited`] (the main process's status and usage) once the whole sandbox has ended
+//!   and been reaped. End of file before `Exited` means the zygote died. The grader may send
+//!   [`Request::Kill`] on it at any time; closing its end means the same (nobody is left to
+//!   wait for the job).
 //!
 //! `SOCK_SEQPACKET` keeps message boundaries and makes each send atomic, so several grader
-//! threads can send on the one control socket without a lock.
+//! threads can send on the one control socket (or one job socket) without a lock.
 
 use std::io;
 use std::mem::{MaybeUninit, size_of};
 use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
 
 use serde::{Deserialize, Serialize};
+
+use crate::sandbox::{ChildExit, IsolationReport};
 
 /// The largest message either side sends (a job's argv and environment included).
 pub(super) const MAX_MESSAGE: usize = 128 * 1024;
@@ -40,17 +45,31 @@ pub(super) enum Hello {
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub(super) enum Reply {
-    /// The child runs; a pidfd for it travels with this message.
-    Started { pid: i32 },
-    /// The job was not started (malformed request, fork failed).
-    Refused { message: String },
-    /// The child was reaped: its raw wait status and resource usage (`wait4`).
-    Exited {
-        wait_status: i32,
-        user_usec: u64,
-        system_usec: u64,
-        max_rss_kib: u64,
+    /// The job runs in its sandbox: the host pid of the sandbox's init, and how isolated it is.
+    Started {
+        pid: i32,
+        isolation: IsolationReport,
     },
+    /// The job was not started: a malformed request (`sandbox: false`), or the sandbox could
+    /// not be set up (`sandbox: true`: the plan is wrong, or the isolation it demands is
+    /// missing on this machine).
+    Refused {
+        message: String,
+        #[serde(default)]
+        sandbox: bool,
+    },
+    /// The sandbox ended and was reaped: how its main process ended (`SandboxedChild::wait`).
+    Exited { exit: ChildExit },
+    /// The zygote could not find out how the sandbox ended (it killed it).
+    Lost { message: String },
+}
+
+/// What the grader says on a job socket.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub(super) enum Request {
+    /// Kill every process of the job (`SandboxedChild::kill`); harmless once it has ended.
+    Kill,
 }
 
 /// A connected `SOCK_SEQPACKET` pair, both ends close-on-exec.
@@ -85,10 +104,22 @@ pub(super) fn send<T: Serialize>(
             "message too large for the zygote socket",
         ));
     }
-    send_raw(sock, &data, fds)
+    send_raw(sock, &data, fds, 0)
 }
 
-fn send_raw(sock: BorrowedFd<'_>, data: &[u8], fds: &[BorrowedFd<'_>]) -> io::Result<()> {
+/// Like [`send`], without descriptors and without ever blocking: `WouldBlock` if the peer's
+/// queue is full.
+pub(super) fn send_nowait<T: Serialize>(sock: BorrowedFd<'_>, message: &T) -> io::Result<()> {
+    let data = serde_json::to_vec(message).map_err(io::Error::other)?;
+    send_raw(sock, &data, &[], libc::MSG_DONTWAIT)
+}
+
+fn send_raw(
+    sock: BorrowedFd<'_>,
+    data: &[u8],
+    fds: &[BorrowedFd<'_>],
+    flags: libc::c_int,
+) -> io::Result<()> {
     assert!(fds.len() <= MAX_FDS);
     let mut iov = libc::iovec {
         iov_base: data.as_ptr() as *mut libc::c_void,
@@ -125,7 +156,7 @@ fn send_raw(sock: BorrowedFd<'_>, data: &[u8], fds: &[BorrowedFd<'_>]) -> io::Re
     }
     loop {
         // SAFETY: msg is fully initialised above; MSG_NOSIGNAL turns a dead peer into EPIPE.
-        let rc = unsafe { libc::sendmsg(sock.as_raw_fd(), &msg, libc::MSG_NOSIGNAL) };
+        let rc = unsafe { libc::sendmsg(sock.as_raw_fd(), &msg, libc::MSG_NOSIGNAL | flags) };
         if rc >= 0 {
             return Ok(());
         }
@@ -271,7 +302,9 @@ mod tests {
         let (p, q) = seqpacket_pair().unwrap();
         send(
             a.as_fd(),
-            &Reply::Started { pid: 42 },
+            &Reply::Lost {
+                message: "x".into(),
+            },
             &[p.as_fd(), q.as_fd()],
         )
         .unwrap();
@@ -279,13 +312,59 @@ mod tests {
         assert_eq!(packet.fds.len(), 2);
         assert!(matches!(
             packet.parse::<Reply>().unwrap(),
-            Reply::Started { pid: 42 }
+            Reply::Lost { message } if message == "x"
         ));
         drop(a);
         assert!(
             recv(b.as_fd()).unwrap().is_none(),
             "end of file after the peer closed"
         );
+    }
+
+    #[test]
+    fn a_start_and_an_exit_survive_the_wire() {
+        use crate::sandbox::{ExitStatusKind, IsolationLevel};
+        let (a, b) = seqpacket_pair().unwrap();
+        let isolation = IsolationReport {
+            level: IsolationLevel::Partial,
+            missing: vec!["no landlock".into()],
+            mechanisms: vec!["pid namespace".into()],
+        };
+        let exit = ChildExit {
+            status: ExitStatusKind::Signaled(libc::SIGXCPU),
+            cpu_time: std::time::Duration::from_micros(1_000_123),
+            max_rss_bytes: 12 << 20,
+        };
+        send(
+            a.as_fd(),
+            &Reply::Started {
+                pid: 7,
+                isolation: isolation.clone(),
+            },
+            &[],
+        )
+        .unwrap();
+        send(a.as_fd(), &Reply::Exited { exit }, &[]).unwrap();
+        send_nowait(b.as_fd(), &Request::Kill).unwrap();
+        match recv(b.as_fd()).unwrap().unwrap().parse::<Reply>().unwrap() {
+            Reply::Started {
+                pid: 7,
+                isolation: got,
+            } => assert_eq!(got, isolation),
+            other => panic!("{other:?}"),
+        }
+        match recv(b.as_fd()).unwrap().unwrap().parse::<Reply>().unwrap() {
+            Reply::Exited { exit: got } => assert_eq!(got, exit),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            recv(a.as_fd())
+                .unwrap()
+                .unwrap()
+                .parse::<Request>()
+                .unwrap(),
+            Request::Kill
+        ));
     }
 
     #[test]
@@ -296,6 +375,7 @@ mod tests {
             a.as_fd(),
             &Reply::Refused {
                 message: "x".into(),
+                sandbox: false,
             },
             &[],
         )

@@ -1,8 +1,9 @@
-//! The zygote process: one thread, one interpreter, a poll loop over the control socket and
-//! SIGCHLD. It forks a child per job request and reports the child's pid, then its exit
-//! status and resource usage, on the job's own socket.
+//! The zygote process: one thread, one interpreter, a poll loop over the control socket,
+//! SIGCHLD and the running jobs' sockets. It starts a sandbox per job request (its main
+//! process a copy of the zygote that runs the harness) and reports the sandbox's pid and
+//! isolation, then how its main process ended, on the job's own socket; it kills a job's
+//! sandbox when the grader asks (or hangs up).
 
-use std::collections::HashMap;
 use std::ffi::OsString;
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
@@ -12,8 +13,8 @@ use pyo3::Python;
 
 use super::EmbeddedJob;
 use super::python::{Interpreter, eprint_fd2};
-use super::sandbox_hook::{enter_sandbox, fork_process};
-use super::wire::{self, Hello, Reply};
+use super::wire::{self, Hello, Reply, Request};
+use crate::sandbox::{ChildFds, SandboxedChild};
 
 /// The zygote's arguments after the hidden first one:
 /// `--control-fd N --harness DIR [--preload MODULE]...`.
@@ -119,7 +120,7 @@ fn serve(args: Args) -> i32 {
         interpreter,
         control,
         sigchld,
-        running: HashMap::new(),
+        running: Vec::new(),
     };
     zygote.run()
 }
@@ -128,37 +129,48 @@ struct Zygote {
     interpreter: Interpreter,
     control: OwnedFd,
     sigchld: OwnedFd,
-    /// Children not yet reaped, and the job socket to report each one's end on.
-    running: HashMap<libc::pid_t, OwnedFd>,
+    /// Jobs whose sandbox has not been reaped yet.
+    running: Vec<Running>,
+}
+
+/// One job's sandbox and the socket to report on.
+struct Running {
+    sandbox: SandboxedChild,
+    socket: OwnedFd,
+    /// The grader closed its end of the socket: stop polling it (the sandbox was killed).
+    hung_up: bool,
 }
 
 impl Zygote {
     fn run(mut self) -> i32 {
         loop {
-            let mut fds = [
-                libc::pollfd {
-                    fd: self.control.as_raw_fd(),
-                    events: libc::POLLIN,
-                    revents: 0,
-                },
-                libc::pollfd {
-                    fd: self.sigchld.as_raw_fd(),
-                    events: libc::POLLIN,
-                    revents: 0,
-                },
-            ];
-            // SAFETY: two valid pollfds.
-            let rc = unsafe { libc::poll(fds.as_mut_ptr(), 2, -1) };
+            let mut fds = vec![pollfd(self.control.as_fd()), pollfd(self.sigchld.as_fd())];
+            // The job sockets still listened to, by index into `running`.
+            let listened: Vec<usize> = (0..self.running.len())
+                .filter(|&i| !self.running[i].hung_up)
+                .collect();
+            fds.extend(
+                listened
+                    .iter()
+                    .map(|&i| pollfd(self.running[i].socket.as_fd())),
+            );
+            // SAFETY: a valid array of pollfds of the stated length.
+            let rc = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, -1) };
             if rc < 0 {
                 if io::Error::last_os_error().kind() == io::ErrorKind::Interrupted {
                     continue;
                 }
                 return self.shut_down(1);
             }
-            // Reap first: a pid reported as exited must never be reused under a running job.
+            // Kill requests first (indices into `running` are stable until `reap`).
+            for (pfd, &i) in fds[2..].iter().zip(&listened) {
+                if pfd.revents != 0 {
+                    self.job_request(i);
+                }
+            }
             if fds[1].revents != 0 {
                 self.drain_sigchld();
-                self.reap(false);
+                self.reap();
             }
             if fds[0].revents != 0 {
                 match wire::recv(self.control.as_fd()) {
@@ -177,105 +189,84 @@ impl Zygote {
     fn start_job(&mut self, packet: wire::Packet) {
         let job: Result<EmbeddedJob, _> = packet.parse();
         let mut fds = packet.fds.into_iter();
-        let (Some(job_socket), Some(stdout), Some(stderr), Some(channel), None) =
+        let (Some(socket), Some(stdout), Some(stderr), Some(channel), None) =
             (fds.next(), fds.next(), fds.next(), fds.next(), fds.next())
         else {
             return; // Malformed: the grader sees its job socket close (or never gets one).
         };
+        let refuse = |message: String, sandbox: bool| {
+            let _ = wire::send(socket.as_fd(), &Reply::Refused { message, sandbox }, &[]);
+        };
         let job = match job {
             Ok(job) => job,
-            Err(err) => {
-                let message = format!("malformed job request: {err}");
-                let _ = wire::send(job_socket.as_fd(), &Reply::Refused { message }, &[]);
-                return;
-            }
+            Err(err) => return refuse(format!("malformed job request: {err}"), false),
         };
-        let child_fds = JobFds {
+        let child_fds = ChildFds {
             stdout,
             stderr,
             channel,
         };
-        let zygote_pid = std::process::id() as libc::pid_t;
-        let forked = self.interpreter.fork(
-            || fork_process(&job.sandbox),
-            |py, interpreter| child_main(py, interpreter, &job, &child_fds, zygote_pid),
-        );
-        // The parent's copies of the job's pipes close here (child_fds drops at the end).
-        let pid = match forked {
-            Ok(pid) => pid,
-            Err(err) => {
-                let message = format!("failed to fork the job's process: {err}");
-                let _ = wire::send(job_socket.as_fd(), &Reply::Refused { message }, &[]);
-                return;
-            }
+        // The zygote's copies of the job's pipes are closed when this returns.
+        let sandbox = match self
+            .interpreter
+            .spawn_sandboxed(&job, child_fds, child_main)
+        {
+            Ok(sandbox) => sandbox,
+            Err(err) => return refuse(err.to_string(), true),
         };
-        let started = pidfd_open(pid).and_then(|pidfd| {
-            wire::send(
-                job_socket.as_fd(),
-                &Reply::Started { pid },
-                &[pidfd.as_fd()],
-            )
-        });
-        if started.is_err() {
-            // No pidfd (kernel < 5.3) or the grader gave up on this job: nobody could kill
-            // or wait for the child, so it must not run.
-            // SAFETY: pid is our unreaped child, so it cannot have been reused.
-            unsafe { libc::kill(pid, libc::SIGKILL) };
-            if let Err(err) = started {
-                let message = format!("failed to hand the child over: {err}");
-                let _ = wire::send(job_socket.as_fd(), &Reply::Refused { message }, &[]);
-            }
-            // Reaped later like any child, its status reported to nobody.
+        let started = Reply::Started {
+            pid: sandbox.pid() as libc::pid_t,
+            isolation: sandbox.isolation.clone(),
+        };
+        if wire::send(socket.as_fd(), &started, &[]).is_err() {
+            // The grader gave up on this job: nobody could kill or wait for it, so it must
+            // not run. Dropping the sandbox kills and reaps it.
             return;
         }
-        self.running.insert(pid, job_socket);
+        self.running.push(Running {
+            sandbox,
+            socket,
+            hung_up: false,
+        });
     }
 
-    /// Reaps every child that has ended (all of them, waiting, when `block`), reporting each
-    /// one's status and usage on its job socket.
-    ///
-    /// Before reaping a child, kills what is left of its process group (processes the job
-    /// started and left behind, which would keep its pipes open). The unreaped child pins its
-    /// pid, and so the group's id, so this can never hit an unrelated process.
-    fn reap(&mut self, block: bool) {
-        loop {
-            // SAFETY: an all-zero siginfo_t is valid output space.
-            let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
-            let flags = libc::WEXITED | libc::WNOWAIT | if block { 0 } else { libc::WNOHANG };
-            // SAFETY: a valid out-pointer; WNOWAIT leaves the child unreaped.
-            if unsafe { libc::waitid(libc::P_ALL, 0, &mut info, flags) } < 0 {
-                if io::Error::last_os_error().kind() == io::ErrorKind::Interrupted {
+    /// Something arrived on the socket of `running[i]`: a kill request, or the grader
+    /// closed its end (then nobody can wait for the job, and it is killed too).
+    fn job_request(&mut self, i: usize) {
+        let job = &mut self.running[i];
+        match wire::recv(job.socket.as_fd()) {
+            Ok(Some(packet)) => match packet.parse::<Request>() {
+                Ok(Request::Kill) => job.sandbox.kill(),
+                Err(_) => {} // Not ours to judge; the job goes on.
+            },
+            Err(err) if err.kind() == io::ErrorKind::InvalidData => {}
+            Ok(None) | Err(_) => {
+                job.hung_up = true;
+                job.sandbox.kill();
+            }
+        }
+    }
+
+    /// Reaps every sandbox that has ended, reporting each one's end on its job socket. Only
+    /// through `SandboxedChild::try_wait`: it alone may reap the sandbox's init.
+    fn reap(&mut self) {
+        let mut i = 0;
+        while i < self.running.len() {
+            let reply = match self.running[i].sandbox.try_wait() {
+                Ok(None) => {
+                    i += 1;
                     continue;
                 }
-                return; // ECHILD: none left.
-            }
-            // SAFETY: waitid filled a SIGCHLD siginfo (si_pid 0: nothing has ended yet).
-            let pid = unsafe { info.si_pid() };
-            if pid == 0 {
-                return;
-            }
-            // SAFETY: pid is our unreaped child and led its own process group.
-            unsafe { libc::kill(-pid, libc::SIGKILL) };
-            let mut status = 0;
-            // SAFETY: an all-zero rusage is valid output space.
-            let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-            // SAFETY: valid out-pointers; pid has ended, so this does not block.
-            while unsafe { libc::wait4(pid, &mut status, 0, &mut usage) } < 0 {
-                if io::Error::last_os_error().kind() != io::ErrorKind::Interrupted {
-                    break;
-                }
-            }
-            if let Some(job_socket) = self.running.remove(&pid) {
-                let micros = |t: libc::timeval| t.tv_sec as u64 * 1_000_000 + t.tv_usec as u64;
-                let reply = Reply::Exited {
-                    wait_status: status,
-                    user_usec: micros(usage.ru_utime),
-                    system_usec: micros(usage.ru_stime),
-                    max_rss_kib: usage.ru_maxrss as u64,
-                };
-                // The grader may have stopped listening; that is its business.
-                let _ = wire::send(job_socket.as_fd(), &reply, &[]);
-            }
+                Ok(Some(exit)) => Reply::Exited { exit },
+                Err(err) => Reply::Lost {
+                    message: format!("failed to wait for the job's sandbox: {err}"),
+                },
+            };
+            // Dropping the sandbox (which kills and reaps it if it was not) closes nothing
+            // the job still uses.
+            let job = self.running.swap_remove(i);
+            // The grader may have stopped listening; that is its business.
+            let _ = wire::send(job.socket.as_fd(), &reply, &[]);
         }
     }
 
@@ -292,115 +283,64 @@ impl Zygote {
         {}
     }
 
-    /// The grader is gone: kill every child, reap them all (reporting to whoever still
-    /// listens), exit.
+    /// The grader is gone: kill every sandbox, wait for them all (reporting to whoever
+    /// still listens), exit.
     fn shut_down(mut self, code: i32) -> i32 {
-        for &pid in self.running.keys() {
-            // SAFETY: every pid in `running` is an unreaped child of ours.
-            unsafe { libc::kill(pid, libc::SIGKILL) };
+        for job in &self.running {
+            job.sandbox.kill();
         }
-        self.reap(true);
+        for job in self.running.drain(..) {
+            let reply = match job.sandbox.wait() {
+                Ok(exit) => Reply::Exited { exit },
+                Err(err) => Reply::Lost {
+                    message: format!("failed to wait for the job's sandbox: {err}"),
+                },
+            };
+            let _ = wire::send(job.socket.as_fd(), &reply, &[]);
+        }
         code
     }
 }
 
-/// The job's three write ends, as received from the grader.
-struct JobFds {
-    stdout: OwnedFd,
-    stderr: OwnedFd,
-    channel: OwnedFd,
+fn pollfd(fd: BorrowedFd<'_>) -> libc::pollfd {
+    libc::pollfd {
+        fd: fd.as_raw_fd(),
+        events: libc::POLLIN,
+        revents: 0,
+    }
 }
 
-/// The forked child: set up the process, enter the sandbox, run the harness, exit.
-fn child_main(
-    py: Python<'_>,
-    interpreter: &Interpreter,
-    job: &EmbeddedJob,
-    fds: &JobFds,
-    zygote_pid: libc::pid_t,
-) -> ! {
-    if let Err((what, err)) = prepare_child_process(job, fds, zygote_pid) {
+/// The sandbox's main process (PID 2 of its namespaces), attached to its copy of the
+/// interpreter: finish setting up the process, run the harness, return the exit code.
+///
+/// The sandbox has already placed stdin (/dev/null), stdout, stderr and the channel on fds
+/// 0-3 and closed every other descriptor, emptied the signal mask, entered the scratch
+/// folder, dropped privileges, applied Landlock, seccomp and the rlimits (no core files
+/// included); the init kills whatever the job leaves behind.
+fn child_main(py: Python<'_>, interpreter: &Interpreter, job: &EmbeddedJob) -> i32 {
+    if let Err((what, err)) = prepare_child_process(job) {
         eprint_fd2(&format!(
             "pykata zygote: failed to {what} for the job: {err}\n"
         ));
-        // SAFETY: leaving the forked child without running any teardown.
-        unsafe { libc::_exit(71) } // EX_OSERR
+        return 71; // EX_OSERR
     }
-    let code = interpreter.run_child(py, job);
-    // SAFETY: as above; run_child flushed Python's streams.
-    unsafe { libc::_exit(code) }
+    interpreter.run_child(py, job)
 }
 
-/// Everything before Python runs the job. Only raw system calls: the process was forked.
-fn prepare_child_process(
-    job: &EmbeddedJob,
-    fds: &JobFds,
-    zygote_pid: libc::pid_t,
-) -> Result<(), (&'static str, io::Error)> {
-    let check = |what: &'static str, rc: libc::c_int| {
-        if rc < 0 {
-            Err((what, io::Error::last_os_error()))
-        } else {
-            Ok(())
-        }
-    };
-    // SAFETY (whole block): plain system calls on descriptors and process state we own.
+/// What the sandbox does not do for a Python child. Only raw system calls.
+fn prepare_child_process(job: &EmbeddedJob) -> Result<(), (&'static str, io::Error)> {
+    // SAFETY: plain system calls on this process's own state.
     unsafe {
-        // SIGCHLD was blocked in the zygote for its signalfd; a fresh process blocks nothing.
-        let mut none: libc::sigset_t = std::mem::zeroed();
-        libc::sigemptyset(&mut none);
-        check(
-            "reset the signal mask",
-            libc::sigprocmask(libc::SIG_SETMASK, &none, std::ptr::null_mut()),
-        )?;
         // Rust's runtime handles SIGSEGV and SIGBUS in the zygote (stack-overflow reports,
         // which end in SIGABRT); a crash in the job must look like a crash of plain Python.
         libc::signal(libc::SIGSEGV, libc::SIG_DFL);
         libc::signal(libc::SIGBUS, libc::SIG_DFL);
-        // Die with the zygote (single-threaded, so "parent thread" is the zygote itself).
-        check(
-            "set the parent-death signal",
-            libc::prctl(
-                libc::PR_SET_PDEATHSIG,
-                libc::SIGKILL as libc::c_ulong,
-                0,
-                0,
-                0,
-            ),
-        )?;
-        if libc::getppid() != zygote_pid {
-            libc::_exit(71);
-        }
-        // Its own process group, so that what the job leaves behind can be killed with it
-        // (see Zygote::reap). The sandbox's PID namespace will make this airtight: a
-        // process can still leave the group with setsid().
-        check("start a process group", libc::setpgid(0, 0))?;
-        // No core files, as in the subprocess engine.
-        let no_core = libc::rlimit {
-            rlim_cur: 0,
-            rlim_max: 0,
-        };
-        check(
-            "disable core files",
-            libc::setrlimit(libc::RLIMIT_CORE, &no_core),
-        )?;
-        // Descriptors: stdin /dev/null, then the job's stdout, stderr, channel on 1, 2, 3.
-        // Received descriptors are all >= 4 (the zygote keeps 0-3 open), so no dup2 below
-        // overwrites one that a later dup2 still needs.
-        let null = libc::open(c"/dev/null".as_ptr(), libc::O_RDONLY | libc::O_CLOEXEC);
-        check("open /dev/null", null)?;
-        check("set up stdin", libc::dup2(null, 0))?;
-        check("set up stdout", libc::dup2(fds.stdout.as_raw_fd(), 1))?;
-        check("set up stderr", libc::dup2(fds.stderr.as_raw_fd(), 2))?;
-        check("set up the channel", libc::dup2(fds.channel.as_raw_fd(), 3))?;
-        // Everything else (control socket, signalfd, other jobs' sockets) must not reach
-        // the learner's code.
-        check(
-            "close inherited descriptors",
-            libc::syscall(libc::SYS_close_range, 4u32, u32::MAX, 0u32) as libc::c_int,
-        )?;
+        // The init made itself (and so this copy) non-dumpable; a freshly executed python3
+        // is dumpable: its /proc/self files are its own. Its memory is its own anyway.
+        libc::prctl(libc::PR_SET_DUMPABLE, 1, 0, 0, 0);
     }
-    enter_sandbox(&job.sandbox).map_err(|e| ("enter the sandbox", e))?;
+    // The sandbox entered its scratch folder (the plan's, symbolic links resolved); the job
+    // names its working directory itself, normally that same folder.
     let cwd = std::ffi::CString::new(job.cwd.as_os_str().as_encoded_bytes()).map_err(|e| {
         (
             "change directory",
@@ -408,7 +348,9 @@ fn prepare_child_process(
         )
     })?;
     // SAFETY: a valid C string.
-    check("change directory", unsafe { libc::chdir(cwd.as_ptr()) })?;
+    if unsafe { libc::chdir(cwd.as_ptr()) } < 0 {
+        return Err(("change directory", io::Error::last_os_error()));
+    }
     Ok(())
 }
 
@@ -428,17 +370,6 @@ fn sigchld_fd() -> io::Result<OwnedFd> {
         }
         Ok(OwnedFd::from_raw_fd(fd))
     }
-}
-
-/// A pidfd for our (unreaped) child: lets the grader signal it with no pid-reuse race.
-fn pidfd_open(pid: libc::pid_t) -> io::Result<OwnedFd> {
-    // SAFETY: a plain system call; the result is a new descriptor we own.
-    let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
-    if fd < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    // SAFETY: pidfd_open returned a fresh descriptor (always close-on-exec).
-    Ok(unsafe { OwnedFd::from_raw_fd(fd as RawFd) })
 }
 
 fn set_cloexec(fd: BorrowedFd<'_>) {
