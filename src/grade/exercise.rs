@@ -68,7 +68,6 @@ pub fn grade_exercise(
     let completed = output.transcript.completed_count().is_some();
     report.isolation = Some(IsolationSummary::of(output.isolation.as_ref()));
     let limits = grader.limits_for(exercise);
-    report.verdict = run_verdict(&output, limits.wall_time, limits.output_bytes, completed);
     report.output = cap_text(&format!("{}{}", output.stdout, output.stderr), OUTPUT_CAP);
 
     let load_error = output
@@ -89,6 +88,15 @@ pub fn grade_exercise(
         })
         .collect();
 
+    let memory_error = load_error.is_some_and(|error| error.message.contains("MemoryError"))
+        || submitted.iter().any(|case| {
+            raised_memory_error(case)
+                && !reference
+                    .cases
+                    .iter()
+                    .any(|expected| expected.name == case.name && raised_memory_error(expected))
+        });
+    report.verdict = run_verdict(&output, &limits, completed, memory_error);
     if let Some(load_error) = load_error {
         report.error = Some(submission_load_error(load_error));
     } else if report.verdict.is_none() && !completed {
@@ -122,6 +130,16 @@ pub fn grade_exercise(
     report.finish();
     report.duration = started.elapsed();
     report
+}
+
+/// Whether a case saw MemoryError: what the address-space limit looks like from inside.
+fn raised_memory_error(case: &CaseMessage) -> bool {
+    let is_memory_error = |raised: &RaisedException| raised.type_name == "MemoryError";
+    case.error.as_ref().is_some_and(is_memory_error)
+        || case
+            .steps
+            .iter()
+            .any(|step| step.raised.as_ref().is_some_and(is_memory_error))
 }
 
 fn finish_unusable(
@@ -218,7 +236,7 @@ pub(crate) fn run_reference(
     };
     if output.transcript.completed_count().is_none() {
         let limits = grader.limits_for(exercise);
-        let why = run_verdict(&output, limits.wall_time, limits.output_bytes, false)
+        let why = run_verdict(&output, &limits, false, false)
             .map(|verdict| verdict.describe())
             .unwrap_or_else(|| "no completion record".into());
         return Err(broken(format!("{why}\n{}", output.stderr.trim())));

@@ -46,11 +46,27 @@ fn run_folder(grader: &Grader, path: &str, folder: &Path) -> Result<SubmissionRe
     }
 
     let limits = grader.folder_limits();
-    let completed = output.transcript.completed_count().is_some();
+    // A test reported twice means someone else wrote on the channel: nothing in the
+    // transcript can be trusted then.
+    let mut seen = std::collections::HashSet::new();
+    let duplicated =
+        output.transcript.messages.iter().any(
+            |message| matches!(message, Message::Test(test) if !seen.insert(test.id.as_str())),
+        );
+    let completed = output.transcript.completed_count().is_some() && !duplicated;
     let mut report =
         SubmissionReport::unusable(path, TargetKind::Folder, GradeError::grader("internal", ""));
     report.error = None;
-    report.verdict = run_verdict(&output, limits.wall_time, limits.output_bytes, completed);
+    let memory_error = output
+        .transcript
+        .messages
+        .iter()
+        .any(|message| match message {
+            Message::Test(test) => test.message.contains("MemoryError"),
+            Message::CollectError(error) => error.message.contains("MemoryError"),
+            _ => false,
+        });
+    report.verdict = run_verdict(&output, &limits, completed, memory_error);
     report.isolation = Some(IsolationSummary::of(output.isolation.as_ref()));
     report.output = cap_text(&format!("{}{}", output.stdout, output.stderr), OUTPUT_CAP);
     let mut counts = PytestCounts::default();
@@ -87,6 +103,20 @@ fn run_folder(grader: &Grader, path: &str, folder: &Path) -> Result<SubmissionRe
         }
     }
     report.counts = Some(counts);
+    if !completed {
+        // Fail closed: results from a run that did not complete cleanly may be forged.
+        for test in report
+            .tests
+            .iter_mut()
+            .filter(|test| test.status.is_success())
+        {
+            test.status = TestStatus::Error;
+            test.score = 0.0;
+            test.message =
+                "not counted: the run did not complete cleanly, so its results cannot be trusted"
+                    .into();
+        }
+    }
     if report.verdict.is_none() && !completed {
         report.error = Some(GradeError {
             origin: ErrorOrigin::Submission,

@@ -185,36 +185,52 @@ pub fn signal_name(signal: i32) -> String {
 }
 
 /// The resource verdict of a run, if it did not end normally. `completed` says whether
-/// the harness's completion record arrived intact.
+/// the harness's completion record arrived intact; `memory_error` whether the submission
+/// raised MemoryError where the reference did not (the address-space limit showing).
 pub fn run_verdict(
     output: &RunOutput,
-    wall_limit: Duration,
-    output_limit: usize,
+    limits: &crate::settings::Limits,
     completed: bool,
+    memory_error: bool,
 ) -> Option<RunVerdict> {
     match output.limit_hit {
         Some(LimitHit::WallTime) => {
             return Some(RunVerdict::TimeLimit {
-                limit_seconds: wall_limit.as_secs_f64(),
+                limit_seconds: limits.wall_time.as_secs_f64(),
             });
         }
         Some(LimitHit::Output) | Some(LimitHit::Channel) => {
             return Some(RunVerdict::OutputLimit {
-                limit_bytes: output_limit,
+                limit_bytes: limits.output_bytes,
             });
         }
         None => {}
     }
+    // A process killed while it held nearly all the memory it may have ran out of it
+    // (an allocation failure in C code aborts or faults instead of raising MemoryError).
+    let near_memory_limit =
+        output.exit.max_rss_bytes.saturating_mul(10) >= limits.memory_bytes.saturating_mul(9);
     match output.exit.status {
         ExitStatusKind::Signaled(signal) if signal == libc::SIGXCPU => {
             Some(RunVerdict::CpuTimeLimit {
-                limit_seconds: output.exit.cpu_time.as_secs_f64().floor(),
+                limit_seconds: limits.cpu_seconds as f64,
             })
+        }
+        ExitStatusKind::Signaled(libc::SIGKILL)
+            if output.exit.cpu_time.as_secs() >= limits.cpu_seconds =>
+        {
+            Some(RunVerdict::CpuTimeLimit {
+                limit_seconds: limits.cpu_seconds as f64,
+            })
+        }
+        ExitStatusKind::Signaled(_) if near_memory_limit || memory_error => {
+            Some(RunVerdict::MemoryLimit)
         }
         ExitStatusKind::Signaled(signal) => Some(RunVerdict::Crashed {
             signal,
             signal_name: signal_name(signal),
         }),
+        _ if memory_error => Some(RunVerdict::MemoryLimit),
         ExitStatusKind::Exited(code) if !completed => {
             Some(RunVerdict::ExitedEarly { exit_code: code })
         }
