@@ -8,6 +8,33 @@ from . import PROTOCOL_VERSION
 from .channel import Channel
 
 
+# Modules the embedded engine's zygote may import before it forks a job: the harness's own
+# lazily imported modules and the standard library they use. None of them runs anything at
+# import time that depends on the job (its streams, environment or files). A leading "?"
+# marks a module that may be missing. The real pytest is never preloaded from here.
+ZYGOTE_PRELOAD = [
+    "pykata_harness.exercise",
+    "pykata_harness.cases",
+    "pykata_harness.serialize",
+    "pykata_harness.loader",
+    "pykata_harness.folder",
+    *(
+        "pykata_harness.folder." + name
+        for name in (
+            "approx", "assertrt", "builtin_fixtures", "capture", "collect", "config",
+            "discovery", "fixtures", "logcapture", "marks", "monkeypatch", "nodes",
+            "outcomes", "pytest_shim", "raises", "report", "rewrite", "runner", "saferepr",
+            "state", "strict", "unittest_support",
+        )
+    ),
+    "unittest", "unittest.mock", "ast", "inspect", "tempfile", "logging", "configparser",
+    "fractions", "decimal", "random", "json", "traceback", "pathlib", "fnmatch", "glob",
+    "shlex", "reprlib", "collections", "functools", "enum", "warnings", "dataclasses",
+    "importlib.machinery", "importlib.util", "textwrap", "difflib", "pprint", "time",
+    "?tomllib",
+]
+
+
 def parse_args(argv: List[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="pykata-harness")
     parser.add_argument("--channel-fd", type=int, default=3)
