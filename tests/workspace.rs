@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{Pykata, exercise_file};
+use common::{Pykata, exercise_file, fixture};
 
 #[test]
 fn init_writes_tasks_and_starters_and_never_overwrites() {
@@ -53,4 +53,31 @@ fn init_writes_tasks_and_starters_and_never_overwrites() {
         .arg(&learner_file)
         .run()
         .expect_code(0);
+}
+
+#[test]
+fn explain_shows_the_reference_only_once_solved() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("lru_cache.py");
+    std::fs::copy(exercise_file("data_structures/lru_cache/starter.py"), &file).unwrap();
+    let run = Pykata::new().arg("explain").arg(&file).run().expect_code(2);
+    assert!(run.stderr.contains("does not pass yet"), "{run:#?}");
+    assert!(
+        !run.stdout.contains("class LRUCache"),
+        "the reference leaked: {run:#?}"
+    );
+
+    std::fs::copy(fixture("solutions/lru_cache/linked_list.py"), &file).unwrap();
+    let check = Pykata::new().arg("check").arg(&file).run().expect_code(0);
+    assert!(check.stdout.contains("pykata explain"), "{check:#?}");
+    let run = Pykata::new().arg("explain").arg(&file).run().expect_code(0);
+    let reference =
+        std::fs::read_to_string(exercise_file("data_structures/lru_cache/solution.py")).unwrap();
+    assert!(run.stdout.contains(reference.trim()), "{run:#?}");
+    let explanation =
+        std::fs::read_to_string(exercise_file("data_structures/lru_cache/explain.md")).unwrap();
+    assert!(
+        run.stdout.contains(explanation.lines().next().unwrap()),
+        "{run:#?}"
+    );
 }

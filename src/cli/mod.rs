@@ -38,6 +38,16 @@ enum Command {
     List,
     /// Show which engines and which isolation this machine gives.
     Doctor,
+    /// Once your file passes: the reference solution and why it works.
+    Explain {
+        /// Your solved file named after the exercise's module (retry.py, lru_cache.py...),
+        /// or an exercise id or folder with --submission.
+        #[arg(value_name = "PATH")]
+        path: String,
+        /// The file to grade for an exercise id or folder.
+        #[arg(long, value_name = "FILE")]
+        submission: Option<PathBuf>,
+    },
     /// Show the hints of an exercise.
     Hint {
         /// The exercise id (see `pykata list`).
@@ -296,6 +306,60 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                     meta.title
                 )?;
             }
+            Ok(0)
+        }
+        Command::Explain { path, submission } => {
+            let file = submission.clone().unwrap_or_else(|| PathBuf::from(&path));
+            let settings = CheckSettings {
+                targets: vec![path],
+                submission,
+                format: Format::Human,
+                engine: EngineChoice::Auto,
+                python: None,
+                seed: None,
+                limits: LimitOverrides::default(),
+                color: ColorMode::Auto,
+                jobs: 1,
+                isolation: Isolation::BestEffort,
+            };
+            let mut collected = crate::report::Collector::default();
+            check(&settings, &mut collected)?;
+            let Some(report) = collected.reports.first() else {
+                bail!("{} was not graded", file.display());
+            };
+            let exercise = match (&report.exercise, report.is_unusable()) {
+                (Some(id), false) => Catalogue::bundled()?.get(id).cloned(),
+                _ => None,
+            };
+            let Some(exercise) = exercise else {
+                bail!(
+                    "{} is not a file of a bundled exercise: {}",
+                    file.display(),
+                    report
+                        .error
+                        .as_ref()
+                        .map_or("name it after the exercise's module", |error| error
+                            .message
+                            .as_str())
+                );
+            };
+            if report.status != crate::grade::Status::Pass {
+                bail!(
+                    "{} does not pass yet ({}/{} points): the explanation and the reference solution of {} are shown once it does (`pykata check {}`)",
+                    file.display(),
+                    report.score,
+                    report.max_score,
+                    exercise.meta.id,
+                    file.display()
+                );
+            }
+            let mut out = anstream::stdout();
+            writeln!(out, "{}", exercise.file_text("explain.md")?.trim_end())?;
+            writeln!(
+                out,
+                "\n## The reference solution\n\n```python\n{}```",
+                exercise.file_text("solution.py")?
+            )?;
             Ok(0)
         }
         Command::Hint { id } => {

@@ -105,11 +105,21 @@ impl HumanReporter {
         if let Some(seed) = report.seed {
             write!(out, " {DIM}(seed {seed}){DIM:#}")?;
         }
-        writeln!(
-            out,
-            " {DIM}in {:.2}s{DIM:#}\n",
-            report.duration.as_secs_f64()
-        )
+        writeln!(out, " {DIM}in {:.2}s{DIM:#}", report.duration.as_secs_f64())?;
+        if report.status == Status::Pass
+            && let (Some(_), Some(file)) = (&report.exercise, &report.submission)
+        {
+            let arguments = if *file == report.path {
+                file.clone()
+            } else {
+                format!("{} --submission {file}", report.path)
+            };
+            writeln!(
+                out,
+                "  {GREEN}Solved!{GREEN:#} See the reference solution and why it works: pykata explain {arguments}"
+            )?;
+        }
+        writeln!(out)
     }
 
     fn finished(&mut self, stats: &RunStats) -> io::Result<()> {

@@ -67,6 +67,21 @@ impl RunStats {
     }
 }
 
+/// Keeps the reports of a run, for commands that act on results rather than print them.
+#[derive(Debug, Default)]
+pub struct Collector {
+    pub reports: Vec<SubmissionReport>,
+}
+
+impl Reporter for Collector {
+    fn report(&mut self, event: &Event<'_>) -> io::Result<()> {
+        if let Event::SubmissionFinished { report, .. } = event {
+            self.reports.push((*report).clone());
+        }
+        Ok(())
+    }
+}
+
 /// A consumer of events.
 pub trait Reporter {
     /// Handles one event.
