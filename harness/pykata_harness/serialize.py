@@ -152,7 +152,10 @@ def render(value: List[Any]) -> str:
 
 def wire_text(text: str, limit: int = 0) -> str:
     """``text`` made safe to send: cut to ``limit`` characters when given (marked with an
-    ellipsis), lone surrogates written as ``\\udc80`` escapes so the line stays valid UTF-8."""
+    ellipsis), lone surrogates written as ``\\udc80`` escapes so the line stays valid UTF-8.
+    A ``str`` subclass becomes a plain ``str`` first (its methods are the learner's code)."""
+    if type(text) is not str:
+        text = str.__str__(text) if issubclass(type(text), str) else "<not text>"
     if limit and len(text) > limit:
         text = text[:limit] + "\u2026"
     if text.isascii():

@@ -15,14 +15,18 @@ Either way the working directory becomes the folder and the folder goes first on
 Modules: discovery (files, module names), rewrite + assertrt (assertion rewriting),
 strict (equality that does not trust user types against builtins), pytest_shim with marks,
 fixtures, builtin_fixtures, monkeypatch, raises, approx; unittest_support; collect, runner,
-capture, report; real_pytest.
+capture, report; guard (the built-in runner's defences against the code it runs, see
+docs/protocol.md, "Guarding the built-in runner"); real_pytest.
 """
 import argparse
 import os
+import shutil
 import sys
+import unittest
 from typing import Any, Dict, List, Optional
 
 from ..channel import Channel
+from .outcomes import Skipped
 from .report import Reporter, pytest_importable
 
 
@@ -55,19 +59,23 @@ def run_folder(args: argparse.Namespace, channel: Channel) -> int:
 
 
 def run_shim(root: str, reporter: Reporter, available: bool) -> int:
-    from . import discovery, pytest_shim, rewrite
+    from . import assertrt, discovery, pytest_shim, rewrite, strict
     from .builtin_fixtures import builtin_defs
     from .capture import Capture
     from .collect import CollectError, Collector, ImportMismatch, import_path
     from .fixtures import FixtureEngine
+    from .guard import Guard
     from .nodes import SessionNode
-    from .outcomes import Interrupted, NeedsPytest, Skipped
-    from .runner import Runner
+    from .outcomes import NeedsPytest
+    from .runner import Runner, fail_closed
     from .state import STATE
+    from .unittest_support import patch_unittest
 
     from . import config as config_module
 
-    pytest_shim.install()
+    shim = pytest_shim.install()
+    refuse_internals = sys.meta_path[0]
+    patch_unittest()
     try:
         config = config_module.load(root)
     except NeedsPytest as e:
@@ -76,12 +84,14 @@ def run_shim(root: str, reporter: Reporter, available: bool) -> int:
         return 0
     for path in reversed(config.pythonpath):
         sys.path.insert(0, path)
-    rewrite.install(root, config.python_files)
+    finder = rewrite.install(root, config.python_files)
     builtins = builtin_defs()
     session = SessionNode(root)
     collector = Collector(session, builtins, config)
     capture = Capture()
     STATE.capture, STATE.root, STATE.report = capture, root, reporter
+    runner = Runner(reporter, capture, FixtureEngine(builtins), config.xfail_strict,
+                    config_module.subtests_quiet(config))
     items: List[Any] = []
     errors: List[Dict[str, Any]] = []
     skipped: List[Any] = []
@@ -89,27 +99,51 @@ def run_shim(root: str, reporter: Reporter, available: bool) -> int:
     norecurse = config.norecursedirs if config.norecursedirs is not None \
         else discovery.NORECURSE
 
+    # What will be collected, and its source, is read before any code of the folder runs:
+    # the code under test cannot add, drop or rewrite a test file on disk before it is
+    # collected.
+    eager = [folder for anchor in discovery.anchors(root, config.testpaths)
+             for folder in discovery.eager_conftest_dirs(root, anchor)]
+    entries = list(discovery.walk(root, config.python_files, norecurse, config.testpaths))
+    finder.preload([os.path.join(e.path, "conftest.py") for e in entries if e.kind == "dir"]
+                   + [os.path.join(folder, "conftest.py") for folder in eager]
+                   + [e.path for e in entries if e.kind == "file"])
+
+    # Guard the runner's world from here on (guard.py), then take the harness out of
+    # sys.modules.
+    guard = Guard()
+    runner.guard = guard
+    guard.snapshot(shim, pytest_shim.LAZY, unittest, [
+        (reporter, "the reporter", ("count",)), (reporter.channel, "the results channel", ()),
+        (runner, "the runner", ("_plugins",)), (runner.engine, "the fixture engine",
+                                                 ("plugins_installed",)),
+        (STATE, "the runner's state", ("item", "tmp_base")),
+        (collector, "the collector", ("_module_marks",)),
+        (finder, "pykata's import hook", ("_busy",))], (finder, refuse_internals),
+        [(strict.Note, "text")])
+    guard.watch_loaded(finder.loaded, rewrite.RUNTIME, assertrt)
+    guard.install_hook()
+    guard.hide()
+
     def load_conftest(folder: str) -> None:
         conftest = os.path.join(folder, "conftest.py")
+        guard.phase = f"while {discovery.relative(root, conftest)} was imported"
         try:
             collector.load_conftest(folder)
         except NeedsPytest as e:
             raise _Needs(discovery.relative(root, conftest), e.feature) from None
-        except KeyboardInterrupt:
-            raise
         except BaseException as e:
             broken_dirs.append(folder)
             errors.append({"file": discovery.relative(root, conftest), "exc": e,
                            "output": capture.take()})
+        guard.check()
 
     capture.start()
     try:
         try:
-            for anchor in discovery.anchors(root, config.testpaths):
-                for folder in discovery.eager_conftest_dirs(root, anchor):
-                    load_conftest(folder)
-            for entry in discovery.walk(root, config.python_files, norecurse,
-                                        config.testpaths):
+            for folder in eager:
+                load_conftest(folder)
+            for entry in entries:
                 if any(entry.path == d or entry.path.startswith(d + os.sep)
                        for d in broken_dirs):
                     continue
@@ -117,15 +151,15 @@ def run_shim(root: str, reporter: Reporter, available: bool) -> int:
                     load_conftest(entry.path)
                     continue
                 rel = discovery.relative(root, entry.path)
+                guard.phase = f"while {rel} was imported"
+                found = None
                 try:
                     module = import_path(entry.path)
-                    items.extend(collector.collect_module(entry.path, rel, module))
+                    found = collector.collect_module(entry.path, rel, module)
                     capture.take()
                 except NeedsPytest as e:
                     raise _Needs(rel, e.feature) from None
-                except KeyboardInterrupt:
-                    raise
-                except BaseException as e:
+                except BaseException as e:  # KeyboardInterrupt too: the code's, not ours
                     output = capture.take()
                     if _module_skip(e):
                         skipped.append((rel, _skip_reason(e), output))
@@ -140,31 +174,42 @@ def run_shim(root: str, reporter: Reporter, available: bool) -> int:
                                        "message": str(e)})
                     else:
                         errors.append({"file": rel, "exc": e, "output": output})
+                guard.check()
+                if found is not None:
+                    guard.protect_items(found)
+                    items.extend(found)
         except _Needs as e:
             reporter.needs_pytest(e.file, e.feature, available)
             reporter.done()
             return 0
+        guard.phase = "after the tests were collected"
         for error in errors:
             reporter.collect_error(error["file"], error["exc"], error["output"],
                                    error.get("message"))
         for rel, reason, output in skipped:
-            reporter.test(rel, rel, 0, rel, "skip", reason, None, [], output, [])
+            with guard.critical():
+                status, reason, outcomes = fail_closed(guard, "skip", reason, ["skipped"])
+                reporter.test(rel, rel, 0, rel, status, reason, None, [], output, [],
+                              outcomes)
         if not errors:
-            if "unittest" in sys.modules:
-                from .unittest_support import patch_unittest
-
-                patch_unittest()
-            runner = Runner(reporter, capture, FixtureEngine(builtins), config.xfail_strict,
-                            config_module.subtests_quiet(config))
-            try:
-                runner.run(items)
-            except Interrupted:
-                pass
+            runner.run(tuple(items))
+        guard.phase = "after the last test"
+        with guard.critical():
+            if guard.check():
+                reporter.test(TAMPERING_ID, ".", 0, TAMPERING_ID, "error", TAMPERING_MESSAGE
+                              + "\n- ".join([""] + guard.notes[:50]), None, [], "", [],
+                              ["error"])
     finally:
         capture.stop()
         _cleanup(STATE.tmp_base)
     reporter.done()
     return 0
+
+
+TAMPERING_ID = "pykata::tampering"
+TAMPERING_MESSAGE = ("pykata detected tampering with its test runner during this run. It put "
+                     "back what it found; no test reported after the first of these counts "
+                     "as passed, skipped or expected to fail:")
 
 
 def _config_file(root: str) -> str:
@@ -184,17 +229,12 @@ class _Needs(Exception):
 
 
 def _module_skip(exc: BaseException) -> bool:
-    from .outcomes import Skipped
-
     if isinstance(exc, Skipped):
         return exc.allow_module_level
-    ut = sys.modules.get("unittest")
-    return ut is not None and isinstance(exc, ut.SkipTest)
+    return isinstance(exc, unittest.SkipTest)
 
 
 def _skip_reason(exc: BaseException) -> str:
-    from .outcomes import Skipped
-
     if isinstance(exc, Skipped):
         return exc.msg or ""
     return str(exc)
@@ -202,6 +242,4 @@ def _skip_reason(exc: BaseException) -> str:
 
 def _cleanup(path: Optional[str]) -> None:
     if path:
-        import shutil
-
         shutil.rmtree(path, ignore_errors=True)

@@ -1,4 +1,9 @@
-"""``pytest.approx``: numbers, sequences and mappings of numbers, with ``rel``/``abs``."""
+"""``pytest.approx``: numbers, sequences and mappings of numbers, with ``rel``/``abs``.
+
+The compared value never decides: its equality is checked as strict.py does, and the
+tolerance arithmetic is done only with numbers whose arithmetic the learner cannot have
+changed (``trusted_number``), so an object "equal to everything" is not approximately equal
+to anything either."""
 import math
 from collections.abc import Mapping
 from decimal import Decimal
@@ -6,7 +11,7 @@ from numbers import Complex
 from typing import Any, Optional
 
 from .outcomes import NeedsPytest
-from .strict import register_comparator
+from .strict import register_comparator, strict_eq, trusted_number
 
 
 class ApproxBase:
@@ -25,7 +30,7 @@ class ApproxBase:
         return ApproxScalar(value, self.rel, self.abs, self.nan_ok)
 
     def __ne__(self, actual: Any) -> bool:
-        return not (actual == self)
+        return not self.__eq__(actual)
 
     def __bool__(self) -> bool:
         raise AssertionError("approx() is not supported in a boolean context.\n"
@@ -51,11 +56,13 @@ class ApproxScalar(ApproxBase):
     def __eq__(self, actual: Any) -> bool:
         if isinstance(self.expected, bool) and not isinstance(actual, bool):
             return False
-        if actual == self.expected:
+        if strict_eq(actual, self.expected):
             return True
         if not (isinstance(self.expected, (Complex, Decimal))
                 and isinstance(actual, (Complex, Decimal))):
             return False
+        if not trusted_number(actual):
+            return False  # its arithmetic may lie (see strict.py)
         if isinstance(self.expected, bool) or isinstance(actual, bool):
             return False
         if math.isnan(abs(self.expected)):
@@ -102,7 +109,7 @@ class ApproxSequence(ApproxBase):
                 return False
         except TypeError:
             return False
-        return all(a == self._scalar(x) for a, x in zip(actual, self.expected))
+        return all(self._scalar(x).__eq__(a) for a, x in zip(actual, self.expected))
 
 
 class ApproxMapping(ApproxBase):
@@ -116,7 +123,7 @@ class ApproxMapping(ApproxBase):
                 return False
         except AttributeError:
             return False
-        return all(actual[k] == self._scalar(v) for k, v in self.expected.items())
+        return all(self._scalar(v).__eq__(actual[k]) for k, v in self.expected.items())
 
 
 def approx(expected: Any, rel: Optional[float] = None, abs: Optional[float] = None,

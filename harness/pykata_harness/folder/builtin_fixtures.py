@@ -13,6 +13,7 @@ from typing import Any, Dict, Iterator, List, NamedTuple, Optional
 
 from .capture import OutputBuffer
 from .fixtures import FixtureDef, fixture
+from .guard import harness_import
 from .monkeypatch import MonkeyPatch
 from .outcomes import NeedsPytest, Skipped, XFailed
 from .raises import WarningsRecorder
@@ -189,9 +190,7 @@ def recwarn() -> Iterator[WarningsRecorder]:
 
 @fixture
 def caplog() -> Iterator[Any]:
-    from .logcapture import LogCaptureFixture
-
-    capture = LogCaptureFixture()
+    capture = harness_import("logcapture").LogCaptureFixture()
     capture._start()
     try:
         yield capture

@@ -14,6 +14,7 @@ import inspect
 import os
 import sys
 import types
+import unittest
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from . import discovery
@@ -23,6 +24,7 @@ from .fixtures import (FixtureDef, FixtureFunction, autouse_names, class_chain_d
 from .marks import Mark, Parametrization, from_mark, normalize_marks, own_marks
 from .nodes import CallSpec, ClassNode, Item, ModuleNode, Node, SessionNode
 from .outcomes import NeedsPytest
+from .unittest_support import class_fixture
 
 IGNORED = frozenset(dir(types.ModuleType("empty")) + ["__builtins__", "__file__", "__cached__"]
                     + dir(type("Empty", (), {})))
@@ -270,10 +272,6 @@ class Collector:
 
     def collect_unittest(self, parent: Node, modnode: ModuleNode, name: str, cls: type,
                          conftests: List[Dict[str, FixtureDef]]) -> List[Item]:
-        import unittest
-
-        from .unittest_support import class_fixture
-
         if not _safe_getattr(cls, "__test__", True):
             return []
         node = ClassNode(parent, cls, f"{_nodeid(parent)}::{name}")
@@ -398,12 +396,9 @@ def _nodeid(node: Node) -> str:
 
 
 def is_testcase_class(obj: Any) -> bool:
-    """A unittest.TestCase subclass (only possible once a test imported unittest)."""
-    ut = sys.modules.get("unittest")
-    if ut is None:
-        return False
+    """A subclass of the real unittest.TestCase (whatever sys.modules now holds)."""
     try:
-        return isinstance(obj, type) and issubclass(obj, ut.TestCase)
+        return isinstance(obj, type) and issubclass(obj, unittest.TestCase)
     except Exception:
         return False
 

@@ -13,6 +13,7 @@ an ``error`` action, ``usefixtures``, plugins' options are unknown to pytest its
 the plugin and are ignored, as pytest does).
 """
 import configparser
+import fnmatch
 import os
 import re
 import shlex
@@ -289,8 +290,6 @@ def subtests_quiet(config: Config) -> bool:
 
 def name_matches(name: str, patterns: List[str]) -> bool:
     """pytest's python_classes/python_functions test: a prefix or a glob."""
-    import fnmatch
-
     for pattern in patterns:
         if name.startswith(pattern):
             return True

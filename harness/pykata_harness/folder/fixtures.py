@@ -14,6 +14,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 from .marks import NOTSET, Mark, Parametrization, as_param_sets, make_ids
 from .nodes import ClassNode, Item, Node
 from .outcomes import Failed, NeedsPytest
+from .report import plugins_installed
 
 SCOPES = ("session", "package", "module", "class", "function")
 SCOPE_RANK = {name: rank for rank, name in enumerate(SCOPES)}
@@ -166,9 +167,7 @@ class FixtureValue:
             fn = self.finalizers.pop()
             try:
                 fn()
-            except (KeyboardInterrupt, SystemExit):
-                raise
-            except BaseException as e:
+            except BaseException as e:  # KeyboardInterrupt too: the code under test's
                 errors.append(e)
         if self.fdef.cache.get(self.node) is self:
             del self.fdef.cache[self.node]
@@ -300,8 +299,6 @@ class FixtureEngine:
             index = requester[1] - 1
         if index < 0:
             if self.plugins_installed is None:
-                from .report import plugins_installed
-
                 self.plugins_installed = plugins_installed()
             if self.plugins_installed:
                 raise NeedsPytest(f"the {name} fixture (pytest plugins are installed: one "

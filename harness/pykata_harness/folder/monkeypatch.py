@@ -1,8 +1,10 @@
 """The ``monkeypatch`` fixture (pytest's ``MonkeyPatch``): changes undone at teardown."""
 import contextlib
 import importlib
+import inspect
 import os
 import sys
+import warnings
 from typing import Any, Iterator, List, MutableMapping, Optional, Tuple
 
 _NOTSET = object()
@@ -64,8 +66,6 @@ class MonkeyPatch:
     def setattr(self, target: Any, name: Any, value: Any = _NOTSET,
                 raising: bool = True) -> None:
         __tracebackhide__ = True
-        import inspect
-
         if value is _NOTSET:
             if not isinstance(target, str):
                 raise TypeError("use setattr(target, name, value) or setattr(target, value) "
@@ -85,8 +85,6 @@ class MonkeyPatch:
 
     def delattr(self, target: Any, name: Any = _NOTSET, raising: bool = True) -> None:
         __tracebackhide__ = True
-        import inspect
-
         if name is _NOTSET:
             if not isinstance(target, str):
                 raise TypeError("use delattr(target, name) or delattr(target) with target "
@@ -116,8 +114,6 @@ class MonkeyPatch:
 
     def setenv(self, name: str, value: Any, prepend: Optional[str] = None) -> None:
         if not isinstance(value, str):
-            import warnings
-
             warnings.warn(UserWarning(f"Value of environment variable {name} type should be "
                                       f"str, but got {value!r} (type: {type(value).__name__}); "
                                       "converted to str implicitly"), stacklevel=2)

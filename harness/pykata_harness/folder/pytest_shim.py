@@ -5,9 +5,11 @@ raises ``NeedsPytest`` naming the feature (``pytest.register_assert_rewrite``), 
 the runner report ``needs_pytest`` and stop; importing ``_pytest`` or a ``pytest.*``
 submodule does the same.
 """
+import importlib
 import importlib.abc
 import sys
 import types
+import warnings
 from typing import Any, Optional
 
 from . import approx as _approx
@@ -16,6 +18,7 @@ from . import fixtures as _fixtures
 from . import marks as _marks
 from . import monkeypatch as _monkeypatch
 from . import raises as _raises
+from .guard import harness_import
 from .outcomes import Failed, NeedsPytest, Skipped, XFailed
 
 SHIM_VERSION = "0+pykata"
@@ -59,9 +62,6 @@ def importorskip(modname: str, minversion: Optional[str] = None,
                  reason: Optional[str] = None, *, exc_type: Any = None) -> Any:
     """``pytest.importorskip``: the module, or skip the test (or the whole module)."""
     __tracebackhide__ = True
-    import importlib
-    import warnings
-
     compile(modname, "", "eval")  # a valid dotted name, as pytest checks
     catch = exc_type if exc_type is not None else ModuleNotFoundError
     with warnings.catch_warnings():
@@ -112,9 +112,7 @@ LAZY = {"LogCaptureFixture": "logcapture"}  # name -> module of this package
 class ShimModule(types.ModuleType):
     def __getattr__(self, name: str) -> Any:
         if name in LAZY:
-            import importlib
-
-            value = getattr(importlib.import_module(f"{__package__}.{LAZY[name]}"), name)
+            value = getattr(harness_import(LAZY[name]), name)
             setattr(self, name, value)
             return value
         if name.startswith("__") and name != "__version__":

@@ -9,18 +9,22 @@ tracebacks point at the learner's line. A module whose docstring contains
 ``PYTEST_DONT_REWRITE`` is left alone, as with pytest.
 
 ``RewriteFinder`` is the import hook: it hands a rewritten code object for every module
-under the tested folder whose file name is ``conftest.py`` or a test file name.
+under the tested folder whose file name is ``conftest.py`` or a test file name; its loader
+puts the run-time support (assertrt.py) in the module as the global ``@pykata_ar``.
 """
 import ast
 import fnmatch
 import importlib.abc
 import importlib.machinery
+import io
 import os
 import sys
-from typing import List, Optional, Sequence, Tuple
+from types import ModuleType
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from . import assertrt
 
 RUNTIME = "@pykata_ar"
-RUNTIME_MODULE = "pykata_harness.folder.assertrt"
 
 _BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//",
            ast.Mod: "%", ast.Pow: "**", ast.LShift: "<<", ast.RShift: ">>", ast.BitOr: "|",
@@ -209,29 +213,16 @@ def _docstring(tree: ast.Module) -> Optional[str]:
 
 
 def rewrite_tree(tree: ast.Module) -> ast.Module:
-    """Rewrite every assert of a module tree (in place) and import the run-time support."""
+    """Rewrite every assert of a module tree (in place). The rewritten code finds the
+    run-time support (assertrt.py) as its global ``@pykata_ar``, which ``RewriteLoader``
+    puts in the module before running it (no import: the harness is not in sys.modules
+    while tests run)."""
     doc = _docstring(tree)
     if doc is not None and "PYTEST_DONT_REWRITE" in doc:
         return tree
     if not any(isinstance(node, ast.Assert) for node in ast.walk(tree)):
         return tree
     _Transformer().visit(tree)
-    position = 0
-    body = tree.body
-    if doc is not None:
-        position = 1
-    while position < len(body) and isinstance(body[position], ast.ImportFrom) \
-            and body[position].module == "__future__":
-        position += 1
-    lineno = body[position].lineno if position < len(body) else 1
-    imp = ast.Import(names=[ast.alias(name=RUNTIME_MODULE, asname=RUNTIME)])
-    imp.lineno = lineno
-    imp.col_offset = 0
-    imp.end_lineno = lineno
-    imp.end_col_offset = 0
-    for alias in imp.names:
-        ast.copy_location(alias, imp)
-    body.insert(position, imp)
     return tree
 
 
@@ -250,23 +241,50 @@ def is_test_file_name(name: str, patterns: Sequence[str] = TEST_PATTERNS) -> boo
 
 
 class RewriteLoader(importlib.machinery.SourceFileLoader):
-    """Loads a module from its source, rewritten; never reads or writes bytecode."""
+    """Loads a module from its source, rewritten; never reads or writes bytecode. The source
+    is the one read before any code of the folder ran, when the finder has it (code under
+    test cannot rewrite a test file on disk before it is collected)."""
+
+    def __init__(self, fullname: str, path: str, finder: "RewriteFinder") -> None:
+        super().__init__(fullname, path)
+        self.finder = finder
 
     def get_code(self, fullname: str) -> object:
         path = self.get_filename(fullname)
-        return compile_test_source(self.get_data(path), path)
+        source = self.finder.sources.get(os.path.abspath(path))
+        if source is None:
+            source = self.get_data(path)
+        return compile_test_source(source, path)
+
+    def exec_module(self, module: ModuleType) -> None:
+        module.__dict__[RUNTIME] = assertrt
+        self.finder.loaded.append(module)
+        super().exec_module(module)
 
     def set_data(self, path: str, data: bytes, *, _mode: int = 0o666) -> None:
         return None
 
 
 class RewriteFinder(importlib.abc.MetaPathFinder):
-    """Finds test modules and conftest.py files under ``root`` and rewrites their asserts."""
+    """Finds test modules and conftest.py files under ``root`` and rewrites their asserts.
+
+    ``sources``: the bytes of files read ahead (``preload``), by absolute path; ``loaded``:
+    every module loaded, in order (the guard watches them)."""
 
     def __init__(self, root: str, patterns: Sequence[str] = TEST_PATTERNS) -> None:
         self.root = os.path.realpath(root)
         self.patterns = tuple(patterns)
         self._busy = False
+        self.sources: Dict[str, bytes] = {}
+        self.loaded: List[ModuleType] = []
+
+    def preload(self, paths: Sequence[str]) -> None:
+        for path in paths:
+            try:
+                with io.open_code(path) as handle:
+                    self.sources[os.path.abspath(path)] = handle.read()
+            except OSError:
+                pass
 
     def wants(self, path: str) -> bool:
         name = os.path.basename(path)
@@ -288,7 +306,7 @@ class RewriteFinder(importlib.abc.MetaPathFinder):
         origin = spec.origin
         if not origin or not self.wants(origin):
             return None
-        spec.loader = RewriteLoader(fullname, origin)
+        spec.loader = RewriteLoader(fullname, origin, self)
         return spec
 
 

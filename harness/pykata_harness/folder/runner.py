@@ -11,20 +11,35 @@ the next item does not share). Status:
   the xfail mark expected); otherwise ``fail``;
 - a teardown failure turns ``pass``/``skip``/``xfail``/``xpass`` into ``error``
   (pytest's summary counts such a test twice: once by its call, once as an error).
+
+Unlike pytest, a ``KeyboardInterrupt`` (or ``SystemExit``) raised while a test runs is that
+test's failure (or error), never a reason to stop: the code under test could otherwise end
+the run after the tests it passes. Before each result is sent the guard (guard.py) checks
+the runner's world; once it found tampering, no result is sent as passed, skipped, xfailed
+or xpassed (``fail_closed``).
 """
 import inspect
 import os
 import platform
 import sys
+import unittest
 from typing import Any, Dict, List, NamedTuple, Optional, Tuple
 
+from ..serialize import wire_text
 from .capture import Capture
 from .fixtures import FixtureEngine, FixtureLookupError
 from .marks import Mark
 from .nodes import Item, SetupState
 from .outcomes import Failed, Interrupted, NeedsPytest, Skipped, XFailed
-from .report import PYTEST_CATEGORY, Reporter, plugins_installed
+from .report import PYTEST_CATEGORY, Reporter, plugins_installed, pytest_importable
 from .state import STATE
+from .unittest_support import run_testcase
+
+# Statuses that count in the learner's favour (or hide a failure): never sent once the
+# guard found tampering.
+TRUSTED_ONLY = ("pass", "skip", "xfail", "xpass")
+TAMPERED = ("not counted: pykata detected tampering with its test runner during this run "
+            "(see the test 'pykata::tampering')")
 
 ASYNC_MESSAGE = ("async def functions are not natively supported.\n"
                  "You need to install a suitable plugin for your async framework, for example:\n"
@@ -108,10 +123,7 @@ def evaluate_xfail(item: Item, strict_default: bool = False) -> Optional[XfailIn
 
 
 def _is_skip(exc: BaseException) -> bool:
-    if isinstance(exc, Skipped):
-        return True
-    ut = sys.modules.get("unittest")
-    return ut is not None and isinstance(exc, ut.SkipTest)
+    return isinstance(exc, (Skipped, unittest.SkipTest))
 
 
 def _reason(exc: BaseException) -> str:
@@ -129,14 +141,27 @@ class Outcome:
         self.teardown: Optional[BaseException] = None  # unittest: a second problem
 
 
+def fail_closed(guard: Any, status: str, message: str, outcomes: List[str]
+                ) -> Tuple[str, str, List[str]]:
+    """Check the runner's world (guard.py); once tampering was found, a result that would
+    count in the learner's favour is sent as an error instead."""
+    if guard is not None and guard.check() and status in TRUSTED_ONLY:
+        own = f"{status}: {wire_text(message)}" if message else status
+        return "error", f"{TAMPERED}; its own result was {own}", ["error"]
+    return status, message, outcomes
+
+
 class Runner:
     def __init__(self, reporter: Reporter, capture: Capture, engine: FixtureEngine,
-                 xfail_strict: bool = False, subtests_quiet: bool = True) -> None:
+                 xfail_strict: bool = False, subtests_quiet: bool = True,
+                 guard: Any = None) -> None:
         self.xfail_strict = xfail_strict
         self.subtests_quiet = subtests_quiet
         self.reporter = reporter
         self.capture = capture
         self.engine = engine
+        self.guard = guard
+        self._stop = Interrupted()  # the one Interrupted that stops the run (_needs)
         self._plugins: Optional[bool] = None
 
     def plugins(self) -> bool:
@@ -144,19 +169,29 @@ class Runner:
             self._plugins = plugins_installed()
         return self._plugins
 
-    def run(self, items: List[Item]) -> None:
+    def run(self, items: Tuple[Item, ...]) -> None:
+        """Run every item (stops only after a ``needs_pytest``: ``Interrupted``)."""
+        guard = self.guard  # kept here: this frame outlives any change to the runner
+        stop = self._stop
         state = SetupState()
         for index, item in enumerate(items):
             nextitem = items[index + 1] if index + 1 < len(items) else None
-            self.run_item(item, nextitem, state)
+            try:
+                self.run_item(item, nextitem, state, guard)
+            except Interrupted as e:
+                if e is not stop:
+                    raise  # not the runner's own: the run ends without its record
+                return
 
     def _needs(self, item: Item, exc: NeedsPytest) -> None:
-        from .report import pytest_importable
-
         self.reporter.needs_pytest(item.rel, exc.feature, pytest_importable())
-        raise Interrupted()
+        raise self._stop
 
-    def run_item(self, item: Item, nextitem: Optional[Item], state: SetupState) -> None:
+    def run_item(self, item: Item, nextitem: Optional[Item], state: SetupState,
+                 guard: Any = None) -> None:
+        if guard is not None:
+            guard.phase = f"while {item.nodeid} ran"
+            guard.check_item(item)
         STATE.item = item
         self.capture.reset()
         self.capture.install()
@@ -172,8 +207,6 @@ class Runner:
             self.setup(item)
         except NeedsPytest as e:
             self._needs(item, e)
-        except KeyboardInterrupt:
-            raise Interrupted() from None
         except FixtureLookupError as e:
             setup_exc = e
             e._pykata_plain = True  # type: ignore[attr-defined]
@@ -186,12 +219,7 @@ class Runner:
                 outcome = self.call(item, xfail)
             except NeedsPytest as e:
                 self._needs(item, e)
-            except KeyboardInterrupt:
-                raise Interrupted() from None
-        try:
-            errors = state.teardown_exact(nextitem)
-        except KeyboardInterrupt:
-            raise Interrupted() from None
+        errors = state.teardown_exact(nextitem)
         for error in errors:
             if isinstance(error, NeedsPytest):
                 self._needs(item, error)
@@ -236,9 +264,12 @@ class Runner:
         outcomes += [PYTEST_CATEGORY[s["status"]] for s in subtests if s["status"] in counted]
         if errors:
             outcomes.append("error")
-        self.reporter.test(item.nodeid, item.rel, item.line, item.short_name, status,
-                           info["message"], info["compare"], info["traceback"], output,
-                           subtests, outcomes, teardown_error)
+        nodeid, rel, line, short_name = item.nodeid, item.rel, item.line, item.short_name
+        message, compare, traceback = info["message"], info["compare"], info["traceback"]
+        with _critical(guard):
+            status, message, outcomes = fail_closed(guard, status, message, outcomes)
+            self.reporter.test(nodeid, rel, line, short_name, status, message, compare,
+                               traceback, output, subtests, outcomes, teardown_error)
         item.funcargs.clear()  # let the test's objects go, as pytest does
         item.instance = None
         item.subtests = []
@@ -303,19 +334,17 @@ class Runner:
                     except Exception:
                         pass
                 raise Failed(ASYNC_MESSAGE, pytrace=False)
-        except (NeedsPytest, KeyboardInterrupt):
+        except NeedsPytest:
             raise
-        except BaseException as e:
+        except BaseException as e:  # KeyboardInterrupt and SystemExit included
             return self.call_failed(e, xfail)
         return self.call_passed(xfail)
 
     def call_unittest(self, item: Item, xfail: Optional[XfailInfo]) -> Outcome:
-        from .unittest_support import run_testcase
-
         result = run_testcase(item.instance, self.reporter)
         item.subtests.extend(result.subtests)
         for kind, value in result.problems:
-            if kind == "error" and isinstance(value[0], (NeedsPytest, KeyboardInterrupt)):
+            if kind == "error" and isinstance(value[0], NeedsPytest):
                 raise value[0]
         if not result.problems:
             return self.call_passed(xfail)
@@ -334,3 +363,15 @@ class Runner:
         if kind == "xfail":
             return Outcome("xfail", value)
         return self.call_failed(Failed("Unexpected success", pytrace=False), None)
+
+
+class _NoGuard:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: Any) -> None:
+        return None
+
+
+def _critical(guard: Any) -> Any:
+    return guard.critical() if guard is not None else _NoGuard()

@@ -23,6 +23,7 @@ of ``assert`` statements and the patched ``unittest`` equality assertions use
 """
 import collections
 import fractions
+import numbers
 import sys
 from typing import Any, Dict, Optional, Tuple
 
@@ -50,15 +51,21 @@ _fset_len = frozenset.__len__
 _fset_iter = frozenset.__iter__
 
 
+# What approx() does with a number: compare it, subtract, take the absolute value.
+NUMBER_METHODS = ("__eq__", "__ne__", "__sub__", "__rsub__", "__abs__", "__lt__", "__le__",
+                  "__gt__", "__ge__", "__float__", "__complex__", "__bool__", "__hash__")
+
+
 def _snapshot() -> Dict[Tuple[type, str], Any]:
     import _collections_abc
 
     classes = [collections.Counter, collections.UserDict, collections.UserList,
-               collections.UserString, _collections_abc.Mapping, _collections_abc.Set,
-               fractions.Fraction]
+               collections.UserString, _collections_abc.Mapping, _collections_abc.Set]
+    numbers_ = [fractions.Fraction, numbers.Rational, numbers.Real, numbers.Complex,
+                numbers.Number]
     found = {}
-    for cls in classes:
-        for name in ("__eq__", "__ne__"):
+    for cls in classes + numbers_:
+        for name in (NUMBER_METHODS if cls in numbers_ else ("__eq__", "__ne__")):
             value = _type_dict(cls).get(name, _MISSING)
             if value is not _MISSING:
                 found[(cls, name)] = value
@@ -81,9 +88,10 @@ def _is_comparator(x: Any) -> bool:
     return mock is not None and x is getattr(mock, "ANY", _MISSING)
 
 
-def _trusted_class(cls: type) -> bool:
-    """Is equality of ``cls`` implemented by code that the learner cannot have changed?"""
-    for name in ("__eq__", "__ne__"):
+def _trusted_class(cls: type, names: Tuple[str, ...] = ("__eq__", "__ne__")) -> bool:
+    """Is equality (or each of ``names``) of ``cls`` implemented by code that the learner
+    cannot have changed?"""
+    for name in names:
         for klass in _type_mro(cls):
             value = _type_dict(klass).get(name, _MISSING)
             if value is _MISSING:
@@ -131,10 +139,21 @@ def _distrust(a: Any, b: Any) -> bool:
     return False
 
 
+def _comparator_eq(a: Any, b: Any) -> Optional[bool]:
+    """``approx(...)``/``ANY`` against anything: the comparator decides (``a == b`` would
+    let a user object on the left decide first). None when neither side is one."""
+    if _is_comparator(b):
+        return bool(type(b).__eq__(b, a))
+    if _is_comparator(a):
+        return bool(type(a).__eq__(a, b))
+    return None
+
+
 def strict_eq(a: Any, b: Any) -> Any:
     """``a == b`` under the rule of this module (Python's own result when it applies)."""
     if type(a) not in EXACT_BUILTINS and type(b) not in EXACT_BUILTINS:
-        return a == b
+        decided = _comparator_eq(a, b)
+        return a == b if decided is None else decided
     Note.text = None
     return _deep_eq(a, b, False)
 
@@ -142,9 +161,20 @@ def strict_eq(a: Any, b: Any) -> Any:
 def strict_ne(a: Any, b: Any) -> Any:
     """``a != b`` under the rule of this module."""
     if type(a) not in EXACT_BUILTINS and type(b) not in EXACT_BUILTINS:
-        return a != b
+        decided = _comparator_eq(a, b)
+        return a != b if decided is None else not decided
     Note.text = None
     return not _deep_eq(a, b, False)
+
+
+def trusted_number(x: Any) -> bool:
+    """May ``approx`` do arithmetic with ``x``: a number whose comparison and arithmetic
+    the learner cannot have changed (builtins, ``Decimal``, numpy scalars, ``Fraction``,
+    and subclasses that override none of it)?"""
+    cls = type(x)
+    if cls is int or cls is float or cls is complex or cls is bool:
+        return True
+    return _trusted_class(cls, NUMBER_METHODS)
 
 
 def _deep_eq(a: Any, b: Any, nested: bool) -> bool:
@@ -158,7 +188,9 @@ def _deep_eq(a: Any, b: Any, nested: bool) -> bool:
     ka, kb = _kind(a), _kind(b)
     if ka is None or kb is None:
         return _distrust(a, b)
-    if ka == "comparator" or kb == "comparator" or ka != kb or ka == "scalar":
+    if ka == "comparator" or kb == "comparator":
+        return bool(_comparator_eq(a, b))
+    if ka != kb or ka == "scalar":
         return bool(a == b)
     if ka == "list":
         if _list_len(a) != _list_len(b):

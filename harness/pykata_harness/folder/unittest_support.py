@@ -158,8 +158,19 @@ class UnitResult:
 
 
 def run_testcase(testcase: Any, reporter: Any) -> UnitResult:
+    """Run one test method the way unittest does, into a fresh ``UnitResult``.
+
+    unittest lets ``KeyboardInterrupt`` through (it stops a whole run); raised by the code
+    under test it is only this test's error here, and its cleanups still run."""
     result = UnitResult(reporter)
-    testcase.run(result)
+    try:
+        testcase.run(result)
+    except BaseException as e:
+        result.problems.append(("error", (e, e.__traceback__)))
+        try:
+            testcase.doCleanups()
+        except BaseException:
+            pass
     return result
 
 
