@@ -11,8 +11,8 @@ import argparse
 import os
 import sys
 import traceback
-from types import ModuleType
-from typing import List, Sequence, Tuple
+from types import CodeType, ModuleType
+from typing import Dict, List, Sequence, Tuple
 
 from .cases import CaseSpec, remember_streams, run_case, take_registered
 from .channel import Channel
@@ -41,10 +41,38 @@ def run_exercise(args: argparse.Namespace, channel: Channel) -> int:
     return 0
 
 
+# Compiled cases files by absolute path, with the source they were compiled from. Filled
+# by the embedded engine's zygote before it forks (``precompile_cases``), so its children
+# skip compiling the bundled cases files; a cached entry is used only for identical source.
+_COMPILED: Dict[str, Tuple[bytes, CodeType]] = {}
+
+
+def _compile_cases(path: str) -> CodeType:
+    path = os.path.abspath(path)
+    with open(path, "rb") as handle:
+        source = handle.read()
+    cached = _COMPILED.get(path)
+    if cached is not None and cached[0] == source:
+        return cached[1]
+    return compile(source, path, "exec", dont_inherit=True)
+
+
+def precompile_cases(paths: Sequence[str]) -> None:
+    """Compile cases files ahead of the runs that will load them (files that do not
+    compile are left for the run to report)."""
+    for path in paths:
+        path = os.path.abspath(path)
+        try:
+            with open(path, "rb") as handle:
+                source = handle.read()
+            _COMPILED[path] = (source, compile(source, path, "exec", dont_inherit=True))
+        except (OSError, SyntaxError, ValueError):
+            continue
+
+
 def load_cases(path: str) -> Tuple[List[CaseSpec], Sequence[str]]:
     """Execute the cases file; return its cases in definition order and its REQUIRED names."""
-    with open(path, "rb") as handle:
-        code = compile(handle.read(), os.path.abspath(path), "exec", dont_inherit=True)
+    code = _compile_cases(path)
     module = ModuleType(CASES_MODULE)
     module.__file__ = os.path.abspath(path)
     sys.modules[CASES_MODULE] = module

@@ -1,5 +1,6 @@
 """Command line of the harness: parses arguments and dispatches to a mode."""
 import argparse
+import os
 import platform
 import sys
 from typing import List, Optional
@@ -33,6 +34,20 @@ ZYGOTE_PRELOAD = [
     "importlib.machinery", "importlib.util", "textwrap", "difflib", "pprint", "time",
     "?tomllib",
 ]
+
+
+def zygote_warmup(harness_dir: str) -> None:
+    """Work the embedded engine's zygote does once, before it forks any job: the first
+    parse of arguments (argparse compiles its patterns lazily) and the compilation of the
+    bundled exercises' cases files, unpacked beside the harness."""
+    parse_args(["exercise", "--cases", "c", "--submission", "s", "--module", "m", "--seed", "0"])
+    parse_args(["folder", "--dir", "d"])
+    from glob import glob
+
+    from .exercise import precompile_cases
+
+    exercises = os.path.join(os.path.dirname(os.path.abspath(harness_dir)), "exercises")
+    precompile_cases(sorted(glob(os.path.join(exercises, "**", "cases.py"), recursive=True)))
 
 
 def parse_args(argv: List[str]) -> argparse.Namespace:

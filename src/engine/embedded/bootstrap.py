@@ -43,6 +43,10 @@ def prepare(harness_dir, preload):
                 continue
             raise
         loaded.append(name)
+    # Work the harness wants done once, ahead of every job (it runs no job's code).
+    warmup = getattr(sys.modules["pykata_harness.main"], "zygote_warmup", None)
+    if warmup is not None:
+        warmup(harness_dir)
     # Everything imported so far lives as long as the zygote: keep it out of the children's
     # garbage collections, which would otherwise touch (and so copy) every page of it.
     import gc
