@@ -94,11 +94,17 @@ pub fn check(settings: &CheckSettings, reporter: &mut dyn Reporter) -> Result<Ru
         }
         drop(sender);
         let mut waiting = BTreeMap::new();
+        let mut warned = false;
         let mut emitted = 0;
         for (index, report) in receiver {
             waiting.insert(index, report);
             while let Some(report) = waiting.remove(&emitted) {
                 stats.record(&report);
+                if let Some(message) = isolation_notice(settings, &report, &mut warned)
+                    && report_error.is_none()
+                {
+                    report_error = reporter.report(&Event::Notice { message }).err();
+                }
                 if report_error.is_none() {
                     report_error = reporter
                         .report(&Event::SubmissionFinished {
@@ -144,6 +150,25 @@ pub fn choose_engine(
             )),
         },
     }
+}
+
+/// A notice, once per run, that the sandbox gave less than full isolation (unless the user
+/// turned it off).
+fn isolation_notice(
+    settings: &CheckSettings,
+    report: &SubmissionReport,
+    warned: &mut bool,
+) -> Option<String> {
+    let isolation = report.isolation.as_ref()?;
+    if *warned || settings.isolation == Isolation::Off || isolation.level == "full" {
+        return None;
+    }
+    *warned = true;
+    Some(format!(
+        "grading with {} isolation: {} (run `pykata doctor`; --require-sandbox refuses to grade like this)",
+        isolation.level,
+        isolation.missing.join("; ")
+    ))
 }
 
 fn grade_one(
