@@ -160,6 +160,7 @@ fn main() -> ExitCode {
         }
     };
     let mut provenance = measure::Provenance::gather();
+    provenance.check_concurrent();
     let root = fixtures::temp_root();
     let mut sections = Vec::new();
     for &name in &options.sections {
@@ -173,6 +174,7 @@ fn main() -> ExitCode {
             _ => unreachable!("sections are checked when parsing"),
         };
         sections.push(section);
+        provenance.check_concurrent();
     }
 
     provenance.finish();

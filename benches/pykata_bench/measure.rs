@@ -201,6 +201,8 @@ pub struct Provenance {
     pub load_before: String,
     /// The same when the run ended; filled in by [`Provenance::finish`].
     pub load_after: String,
+    /// Other pykata benchmarks seen running during this one (their pids).
+    pub concurrent: std::collections::BTreeSet<u32>,
 }
 
 impl Provenance {
@@ -260,13 +262,47 @@ impl Provenance {
             python: python_identity(&pykata::engine::default_python()),
             load_before: load_average(),
             load_after: String::new(),
+            concurrent: other_benchmarks(),
         }
+    }
+
+    /// Looks again for other benchmarks (call it between sections).
+    pub fn check_concurrent(&mut self) {
+        let others = other_benchmarks();
+        if !others.is_empty() {
+            eprintln!(
+                "pykata_bench: WARNING: another pykata benchmark is running (pids {others:?}): \
+                 the two disturb each other's figures"
+            );
+        }
+        self.concurrent.extend(others);
     }
 
     /// Records the load average at the end of the run.
     pub fn finish(&mut self) {
         self.load_after = load_average();
+        self.check_concurrent();
     }
+}
+
+/// Other processes running this benchmark (not this one, nor a zygote it started).
+fn other_benchmarks() -> std::collections::BTreeSet<u32> {
+    let own = std::process::id();
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Default::default();
+    };
+    entries
+        .flatten()
+        .filter_map(|entry| entry.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|&pid| pid != own)
+        .filter(|pid| {
+            let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+            let args: Vec<&[u8]> = cmdline.split(|&byte| byte == 0).collect();
+            let program = args.first().copied().unwrap_or_default();
+            String::from_utf8_lossy(program).contains("pykata_bench")
+                && args.iter().any(|arg| *arg == b"--bench")
+        })
+        .collect()
 }
 
 /// The 1-minute load average.

@@ -83,7 +83,15 @@ pub fn provenance_line(provenance: &Provenance, command: &str, quick: bool) -> S
         } else {
             ""
         }
-    )
+    ) + &if provenance.concurrent.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "\n**Another pykata benchmark ran at the same time (pids {:?}): these figures are \
+             disturbed by it; run again.**\n",
+            provenance.concurrent
+        )
+    }
 }
 
 fn markers(name: &str) -> (String, String) {
