@@ -33,16 +33,11 @@ pub fn grade_exercise(
     submission: &Path,
 ) -> SubmissionReport {
     let started = Instant::now();
-    let mut report = SubmissionReport::unusable(
-        path,
-        TargetKind::Exercise,
-        GradeError::grader("internal", "not graded"),
-    );
+    let mut report = SubmissionReport::new(path, TargetKind::Exercise);
     report.exercise = Some(exercise.meta.id.clone());
     report.submission = Some(submission.display().to_string());
     report.seed = Some(grader.seed);
     report.engine = grader.engine_name().to_string();
-    report.error = None;
 
     let (reference, run) = std::thread::scope(|scope| {
         let reference = scope.spawn(|| grader.reference(exercise));

@@ -54,9 +54,7 @@ fn run_folder(grader: &Grader, path: &str, folder: &Path) -> Result<SubmissionRe
             |message| matches!(message, Message::Test(test) if !seen.insert(test.id.as_str())),
         );
     let completed = output.transcript.completed_count().is_some() && !duplicated;
-    let mut report =
-        SubmissionReport::unusable(path, TargetKind::Folder, GradeError::grader("internal", ""));
-    report.error = None;
+    let mut report = SubmissionReport::new(path, TargetKind::Folder);
     let memory_error = output
         .transcript
         .messages

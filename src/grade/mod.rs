@@ -413,6 +413,14 @@ impl SubmissionReport {
     /// A report for a PATH that could not be graded at all.
     pub fn unusable(path: &str, kind: TargetKind, error: GradeError) -> SubmissionReport {
         SubmissionReport {
+            error: Some(error),
+            ..SubmissionReport::new(path, kind)
+        }
+    }
+
+    /// An empty report for `path`, to be filled in by grading and then `finish`ed.
+    pub fn new(path: &str, kind: TargetKind) -> SubmissionReport {
+        SubmissionReport {
             path: path.to_string(),
             kind,
             exercise: None,
@@ -422,7 +430,7 @@ impl SubmissionReport {
             max_score: 0.0,
             tests: Vec::new(),
             verdict: None,
-            error: Some(error),
+            error: None,
             output: String::new(),
             seed: None,
             engine: String::new(),
