@@ -103,10 +103,15 @@ impl Engine {
     /// cannot work is known before any grading.
     pub fn embedded(harness_dir: &Path, isolation: Isolation) -> Result<Engine, EngineError> {
         let zygote = embedded::Zygote::start(harness_dir)?;
-        zygote.info()?;
-        let python = default_python();
-        let interpreter = subprocess::probe_interpreter(&python)
-            .map_err(|source| EngineError::Interpreter { python, source })?;
+        // The zygote is the interpreter: what it says of itself is what the sandbox must show.
+        let info = zygote.info()?;
+        let interpreter = subprocess::Interpreter::new(
+            PathBuf::from(&info.executable),
+            [
+                PathBuf::from(&info.prefix),
+                PathBuf::from(&info.base_prefix),
+            ],
+        );
         Ok(Engine {
             interpreter,
             harness_dir: harness_dir.to_path_buf(),

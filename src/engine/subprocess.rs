@@ -50,13 +50,24 @@ pub fn probe_interpreter(python: &Path) -> io::Result<Interpreter> {
         .next()
         .filter(|path| path.is_absolute())
         .ok_or_else(|| io::Error::other("it did not report sys.executable"))?;
-    let folders = lines
-        .filter(|folder| folder.is_absolute() && !is_system_folder(folder))
-        .collect();
-    Ok(Interpreter {
-        executable,
-        folders,
-    })
+    Ok(Interpreter::new(executable, lines))
+}
+
+impl Interpreter {
+    /// An interpreter from its executable and its installation folders (system folders and
+    /// duplicates left out: the sandbox shows those anyway).
+    pub fn new(executable: PathBuf, folders: impl IntoIterator<Item = PathBuf>) -> Interpreter {
+        let mut kept: Vec<PathBuf> = Vec::new();
+        for folder in folders {
+            if folder.is_absolute() && !is_system_folder(&folder) && !kept.contains(&folder) {
+                kept.push(folder);
+            }
+        }
+        Interpreter {
+            executable,
+            folders: kept,
+        }
+    }
 }
 
 /// Folders the sandbox shows anyway (read-only system folders).
