@@ -9,13 +9,15 @@
 use std::ffi::c_int;
 use std::os::fd::{AsRawFd, IntoRawFd};
 
-use super::prepare::{Blueprint, MAX_SOURCES, Op, Source, make_scratch};
+use super::prepare::{Blueprint, MAX_SOURCES, Op, Rlimit, Source, make_scratch};
 use super::{ChildMain, seccomp, sys};
 
 /// A setup problem that ends the attempt.
 pub(super) const FATAL: u32 = 1;
 /// A setup problem that only weakens isolation (best effort).
 pub(super) const NOTE: u32 = 2;
+/// A warm sandbox is built and waits for its job (see [`super::WarmSandbox`]).
+pub(super) const READY: u32 = 3;
 
 /// The setup steps a [`Record`] can name.
 pub(super) mod step {
@@ -39,6 +41,8 @@ pub(super) mod step {
     pub const SECCOMP: u32 = 18;
     pub const RLIMIT: u32 = 19;
     pub const EXEC: u32 = 20;
+    pub const HANDOFF: u32 = 21;
+    pub const ATTACH_SCRATCH: u32 = 22;
 }
 
 /// One setup record on the exec pipe: `kind` is [`FATAL`] or [`NOTE`].
@@ -137,7 +141,7 @@ pub(super) unsafe fn run_init(bp: &Blueprint, main: &ChildMain) -> ! {
         sys::close(sfd);
         run_main(bp, main);
     }
-    for f in [bp.exec_fd, bp.stdout, bp.stderr, bp.channel] {
+    for f in [bp.exec_fd, bp.stdout, bp.stderr, bp.channel, bp.handoff_fd] {
         sys::close(f);
     }
     supervise(bp, pid, sfd)
@@ -379,22 +383,128 @@ fn kill_children() {
 fn run_main(bp: &Blueprint, main: &ChildMain) -> ! {
     let plan = &bp.main;
     sys::sigmask(libc::SIG_SETMASK, &sys::sigset(&[]));
+    if let ChildMain::Warm(f) = main {
+        run_warm_main(bp, f);
+    }
     if plan.exec.is_some() {
         sys::reset_signal_dispositions();
     }
     // Move everything above the target numbers before placing 0-3 (they may overlap).
     let report = sys::dup_above(bp.exec_fd, 10).unwrap_or_else(|_| exit(126));
-    let stdio = (|| {
-        let out = sys::dup_above(bp.stdout, 10)?;
-        let err = sys::dup_above(bp.stderr, 10)?;
-        let chan = sys::dup_above(bp.channel, 10)?;
+    confine(
+        bp,
+        report,
+        [bp.stdout, bp.stderr, bp.channel],
+        &plan.rlimits,
+    );
+    match (main, &plan.exec) {
+        (ChildMain::Exec { .. }, Some(exec)) => {
+            // SAFETY: null-terminated arrays of valid strings owned by the blueprint.
+            let e = unsafe { sys::execve(&exec.program, exec.argv.as_ptr(), exec.envp.as_ptr()) };
+            fatal(report, step::EXEC, 0, e);
+        }
+        (ChildMain::InProcess(f), _) => {
+            sys::close(report);
+            // SAFETY: this process has its own copy of the parent's memory; the parent keeps
+            // (and frees) its own box, this process takes the copy and never returns.
+            let f: Box<dyn FnOnce() -> i32> = unsafe { std::ptr::read(f) };
+            let code = f();
+            exit(code)
+        }
+        _ => exit(127),
+    }
+}
+
+/// The main process of a warm sandbox: announces that it is ready, then hands over to the
+/// closure, which waits for its job through [`JobHandoff::receive`].
+fn run_warm_main(bp: &Blueprint, f: &super::WarmMain) -> ! {
+    let report = sys::dup_above(bp.exec_fd, 10).unwrap_or_else(|_| exit(126));
+    let handoff =
+        sys::dup_above(bp.handoff_fd, 10).unwrap_or_else(|e| fatal(report, step::HANDOFF, 0, e));
+    // Until the job's descriptors arrive, 0-2 are /dev/null: nothing opened meanwhile may
+    // take their numbers.
+    let null = sys::open(&bp.main.stdin, libc::O_RDWR, 0);
+    let placed = null.and_then(|null| {
+        for fd in 0..3 {
+            sys::dup2(null, fd)?;
+        }
+        Ok(())
+    });
+    if let Err(e) = placed {
+        fatal(report, step::STDIO, 0, e);
+    }
+    let mut keep = [0, 1, 2, report, handoff];
+    keep.sort_unstable();
+    sys::close_all_except(&keep);
+    record(report, READY, 0, 0, 0);
+    // SAFETY: as for InProcess in run_main: this process owns its copy of the box.
+    let f: Box<dyn FnOnce(JobHandoff<'_>) -> i32> = unsafe { std::ptr::read(f) };
+    let code = f(JobHandoff {
+        bp,
+        report,
+        handoff,
+    });
+    exit(code)
+}
+
+/// What a warm sandbox's main process receives when its job arrives: the job's stdout,
+/// stderr and channel, its scratch tmpfs, its rlimits and the caller's payload.
+pub struct JobHandoff<'a> {
+    bp: &'a Blueprint,
+    report: c_int,
+    handoff: c_int,
+}
+
+/// Largest job message a warm sandbox accepts.
+const MAX_HANDOFF_BYTES: usize = 1 << 20;
+
+impl JobHandoff<'_> {
+    /// Waits for the job, mounts its scratch folder, takes its descriptors, then confines
+    /// this process the way a cold sandbox's main process is confined, and returns the
+    /// payload. Exits quietly when the sandbox is discarded before a job came.
+    pub fn receive(self) -> Vec<u8> {
+        let mut buf = vec![0u8; MAX_HANDOFF_BYTES];
+        let mut fds = [-1; sys::MAX_PASSED_FDS];
+        let (n, count) = match sys::recv_with_fds(self.handoff, &mut buf, &mut fds) {
+            Ok((0, _)) => exit(0),
+            Ok(got) => got,
+            Err(e) => fatal(self.report, step::HANDOFF, 0, e),
+        };
+        sys::close(self.handoff);
+        let Some((rlimits, payload_at)) = super::decode_handoff(&buf[..n]) else {
+            fatal(self.report, step::HANDOFF, 1, libc::EINVAL)
+        };
+        if count != 4 {
+            fatal(self.report, step::HANDOFF, 2, libc::EINVAL);
+        }
+        if let Err(e) = sys::attach(fds[3], &self.bp.main.cwd) {
+            fatal(self.report, step::ATTACH_SCRATCH, 0, e);
+        }
+        sys::close(fds[3]);
+        confine(self.bp, self.report, [fds[0], fds[1], fds[2]], &rlimits);
+        sys::close(self.report);
+        buf.truncate(n);
+        buf.drain(..payload_at);
+        buf
+    }
+}
+
+/// Places stdin (/dev/null) and `stdio` (stdout, stderr, channel) on fds 0-3, closes every
+/// other descriptor but `report`, enters the scratch folder, drops privileges and applies
+/// Landlock, seccomp and `rlimits`.
+fn confine(bp: &Blueprint, report: c_int, stdio: [c_int; 3], rlimits: &[Rlimit]) {
+    let plan = &bp.main;
+    let placed = (|| {
+        let out = sys::dup_above(stdio[0], 10)?;
+        let err = sys::dup_above(stdio[1], 10)?;
+        let chan = sys::dup_above(stdio[2], 10)?;
         let null = sys::open(&plan.stdin, libc::O_RDWR, 0)?;
         sys::dup2(null, 0)?;
         sys::dup2(out, 1)?;
         sys::dup2(err, 2)?;
         sys::dup2(chan, 3)
     })();
-    if let Err(e) = stdio {
+    if let Err(e) = placed {
         fatal(report, step::STDIO, 0, e);
     }
     sys::close_all_except(&[0, 1, 2, 3, report]);
@@ -422,25 +532,9 @@ fn run_main(bp: &Blueprint, main: &ChildMain) -> ! {
     if let Some(Err(e)) = plan.seccomp.as_ref().map(|p| seccomp::install(p)) {
         weaken(bp, report, step::SECCOMP, 0, e);
     }
-    for (i, &(resource, soft, hard)) in plan.rlimits.iter().enumerate() {
+    for (i, &(resource, soft, hard)) in rlimits.iter().enumerate() {
         if let Err(e) = sys::setrlimit(resource, soft, hard) {
             fatal(report, step::RLIMIT, i, e);
         }
-    }
-    match (main, &plan.exec) {
-        (ChildMain::Exec { .. }, Some(exec)) => {
-            // SAFETY: null-terminated arrays of valid strings owned by the blueprint.
-            let e = unsafe { sys::execve(&exec.program, exec.argv.as_ptr(), exec.envp.as_ptr()) };
-            fatal(report, step::EXEC, 0, e);
-        }
-        (ChildMain::InProcess(f), _) => {
-            sys::close(report);
-            // SAFETY: this process has its own copy of the parent's memory; the parent keeps
-            // (and frees) its own box, this process takes the copy and never returns.
-            let f: Box<dyn FnOnce() -> i32> = unsafe { std::ptr::read(f) };
-            let code = f();
-            exit(code)
-        }
-        (ChildMain::Exec { .. }, None) => exit(127),
     }
 }

@@ -55,6 +55,7 @@ use std::time::Duration;
 use child::{Record, Report, step};
 use prepare::{Blueprint, Mode, Pipes, PrepareError, SANDBOX_ID};
 use serde::{Deserialize, Serialize};
+use std::os::fd::BorrowedFd;
 
 /// Resource limits of one run. `u64::MAX` means no limit.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -130,7 +131,18 @@ pub enum ChildMain {
     /// process's copy of the caller's argv and environment strings is zeroed (so `getenv`
     /// finds nothing), signal handlers are kept, the signal mask is emptied.
     InProcess(Box<dyn FnOnce() -> i32>),
+    /// A warm sandbox's main process (see [`spawn_warm`]): like `InProcess`, but the closure
+    /// runs as soon as the sandbox is built, before its job exists, and must call
+    /// [`JobHandoff::receive`] before it runs anything untrusted. Until then the process is
+    /// not yet confined: it holds capabilities inside its user namespace and only /dev/null
+    /// on fds 0-2.
+    Warm(WarmMain),
 }
+
+/// The closure of a warm sandbox's main process.
+pub type WarmMain = Box<dyn for<'a> FnOnce(JobHandoff<'a>) -> i32>;
+
+pub use child::JobHandoff;
 
 /// The write ends the main process gets as fds 1, 2 and 3 (stdin is /dev/null).
 #[derive(Debug)]
@@ -278,7 +290,8 @@ impl Shared {
 #[derive(Debug)]
 pub struct SandboxedChild {
     shared: Arc<Shared>,
-    report: OwnedFd,
+    /// The init's report pipe; `None` once handed to someone else ([`Self::take_report`]).
+    report: Option<OwnedFd>,
     exit: Mutex<Option<ChildExit>>,
     /// The isolation this run got.
     pub isolation: IsolationReport,
@@ -305,6 +318,14 @@ impl SandboxedChild {
     /// A handle that can kill this sandbox from anywhere, for as long as it lives.
     pub fn kill_handle(&self) -> KillHandle {
         KillHandle(Arc::clone(&self.shared))
+    }
+
+    /// Hands the init's report pipe (non-blocking) to the caller, to read with
+    /// [`read_exit_report`] as soon as the main process ends, without waiting for whoever
+    /// reaps the init. [`wait`](Self::wait) and [`try_wait`](Self::try_wait) then only say
+    /// how the init ended (killed: `SIGKILL`).
+    pub fn take_report(&mut self) -> Option<OwnedFd> {
+        self.report.take()
     }
 
     /// The host pid of the sandbox's init process.
@@ -380,12 +401,8 @@ impl SandboxedChild {
             state.reaped = true;
             state.lifeline = None;
         }
-        Ok(match read_report(&self.report) {
-            Some(r) => ChildExit {
-                status: decode_status(r.status),
-                cpu_time: Duration::from_micros(r.utime_us + r.stime_us),
-                max_rss_bytes: r.maxrss_kb * 1024,
-            },
+        Ok(match self.report.as_ref().and_then(read_report) {
+            Some(r) => exit_of(&r),
             // The init was killed (kill(), or the grader's own signal) before the main process
             // ended: the main process died with the namespace.
             None => ChildExit {
@@ -413,6 +430,45 @@ impl Drop for SandboxedChild {
             self.kill();
             let _ = self.wait();
         }
+    }
+}
+
+fn exit_of(r: &Report) -> ChildExit {
+    ChildExit {
+        status: decode_status(r.status),
+        cpu_time: Duration::from_micros(r.utime_us + r.stime_us),
+        max_rss_bytes: r.maxrss_kb * 1024,
+    }
+}
+
+/// What a sandbox's report pipe (from [`SandboxedChild::take_report`]) holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitReport {
+    /// The init reported how the main process ended.
+    Ended(ChildExit),
+    /// Nothing yet: the run goes on.
+    Pending,
+    /// Closed without a report: the init was killed (or failed) before the main process
+    /// ended; how the init ended says the rest.
+    Missing,
+}
+
+/// Reads the report pipe taken with [`SandboxedChild::take_report`] without blocking.
+pub fn read_exit_report(fd: BorrowedFd<'_>) -> ExitReport {
+    let mut buf = [0u8; std::mem::size_of::<Report>()];
+    // The report is one write smaller than PIPE_BUF: it arrives whole or not at all.
+    match sys::read(fd.as_raw_fd(), &mut buf) {
+        Ok(n) if n == buf.len() => {
+            // SAFETY: Report is plain repr(C) data and buf holds exactly one.
+            let report: Report = unsafe { std::ptr::read_unaligned(buf.as_ptr().cast()) };
+            if report.magic == child::REPORT_MAGIC {
+                ExitReport::Ended(exit_of(&report))
+            } else {
+                ExitReport::Missing
+            }
+        }
+        Err(libc::EAGAIN) => ExitReport::Pending,
+        _ => ExitReport::Missing,
     }
 }
 
@@ -494,6 +550,245 @@ pub(crate) fn spawn_with(
     main: ChildMain,
     overrides: &Overrides,
 ) -> Result<SandboxedChild, SandboxError> {
+    spawn_core(plan, fds, main, overrides, false).map(|started| started.child)
+}
+
+/// Builds a sandbox for a job that does not exist yet: everything a cold [`spawn`] does up to
+/// the main process's confinement (namespaces, the new root with `plan.read_only`, an empty
+/// scratch tmpfs at `plan.scratch_dir`, the fork of the main process), whose closure then
+/// waits in [`JobHandoff::receive`] until [`WarmSandbox::start`] hands it a job. Starting a
+/// warm sandbox costs a scratch copy and the confinement only.
+///
+/// Only for a single-threaded caller (the embedded engine's zygote), only as root (the
+/// job's scratch tmpfs is made by the caller, outside the sandbox), and only with the full
+/// user-namespace design: anything else is [`SandboxError::Unavailable`] and the caller
+/// uses [`spawn`].
+pub fn spawn_warm(plan: &SandboxPlan, main: WarmMain) -> Result<WarmSandbox, SandboxError> {
+    // SAFETY: geteuid cannot fail.
+    if unsafe { libc::geteuid() } != 0 {
+        return Err(SandboxError::Unavailable {
+            reasons: "warm sandboxes need a root grader".into(),
+        });
+    }
+    let null = |what| {
+        sys::open(c"/dev/null", libc::O_RDWR, 0)
+            .map(owned)
+            .map_err(|e| SandboxError::Io {
+                what,
+                source: io::Error::from_raw_os_error(e),
+            })
+    };
+    let placeholders = ChildFds {
+        stdout: null("open /dev/null")?,
+        stderr: null("open /dev/null")?,
+        channel: null("open /dev/null")?,
+    };
+    let started = spawn_core(
+        plan,
+        placeholders,
+        ChildMain::Warm(main),
+        &Overrides::default(),
+        true,
+    )?;
+    let Some(parts) = started.warm else {
+        return Err(SandboxError::Unavailable {
+            reasons: "the sandbox was not built warm".into(),
+        });
+    };
+    Ok(WarmSandbox {
+        child: started.child,
+        handoff: parts.handoff,
+        exec_read: parts.exec_read,
+        bp: parts.bp,
+        plan: plan.clone(),
+    })
+}
+
+/// A sandbox built by [`spawn_warm`], waiting for its job. Dropping it kills it.
+pub struct WarmSandbox {
+    child: SandboxedChild,
+    handoff: OwnedFd,
+    exec_read: OwnedFd,
+    bp: Blueprint,
+    plan: SandboxPlan,
+}
+
+impl std::fmt::Debug for WarmSandbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WarmSandbox")
+            .field("pid", &self.child.pid())
+            .finish_non_exhaustive()
+    }
+}
+
+impl WarmSandbox {
+    /// The scratch folder inside this sandbox (the warm plan's `scratch_dir`): a job's
+    /// scratch folder appears there, whatever its path on the host.
+    pub fn scratch_dir(&self) -> &Path {
+        &self.plan.scratch_dir
+    }
+
+    /// The plan the sandbox was built with.
+    pub fn plan(&self) -> &SandboxPlan {
+        &self.plan
+    }
+
+    /// Hands the job to the sandbox: a size-capped copy of the host folder `scratch`
+    /// (mounted at [`Self::scratch_dir`]), `fds` as fds 1-3, the rlimits of `limits`, and
+    /// `payload` for the main process's closure. Returns once the main process is confined
+    /// and about to return from [`JobHandoff::receive`], like [`spawn`].
+    pub fn start(
+        self,
+        fds: &ChildFds,
+        scratch: &Path,
+        limits: &Limits,
+        payload: &[u8],
+    ) -> Result<SandboxedChild, SandboxError> {
+        let WarmSandbox {
+            mut child,
+            handoff,
+            exec_read,
+            bp,
+            plan,
+        } = self;
+        let path_error = |source| SandboxError::Path {
+            what: "scratch folder",
+            path: scratch.to_path_buf(),
+            source,
+        };
+        let canonical = scratch.canonicalize().map_err(path_error)?;
+        let meta = std::fs::metadata(&canonical).map_err(path_error)?;
+        if !meta.is_dir() {
+            return Err(SandboxError::InvalidPlan(format!(
+                "scratch folder {} is not a folder",
+                canonical.display()
+            )));
+        }
+        use std::os::unix::fs::PermissionsExt;
+        let owner = Some((SANDBOX_ID, SANDBOX_ID));
+        let options = prepare::scratch_options(
+            meta.permissions().mode() & 0o7777,
+            limits.scratch_bytes,
+            owner,
+        );
+        let mount = prepare::make_scratch(&prepare::cstring(&canonical)?, &options, owner)
+            .map_err(|e| {
+                match prepare::scratch_error(&canonical, limits.scratch_bytes, String::new(), e) {
+                    PrepareError::Plan(e) => e,
+                    PrepareError::Sys(_, e) => SandboxError::Io {
+                        what: "copy the scratch folder into a tmpfs",
+                        source: io::Error::from_raw_os_error(e),
+                    },
+                }
+            })?;
+        let job_plan = SandboxPlan {
+            limits: limits.clone(),
+            ..plan.clone()
+        };
+        // SAFETY: geteuid cannot fail.
+        let rlimits = prepare::rlimits(&job_plan, bp.mode, unsafe { libc::geteuid() });
+        let message = encode_handoff(&rlimits, payload);
+        let passed = [
+            fds.stdout.as_raw_fd(),
+            fds.stderr.as_raw_fd(),
+            fds.channel.as_raw_fd(),
+            mount.as_raw_fd(),
+        ];
+        sys::send_with_fds(handoff.as_raw_fd(), &message, &passed).map_err(|e| {
+            SandboxError::Io {
+                what: "hand the job to its warm sandbox",
+                source: io::Error::from_raw_os_error(e),
+            }
+        })?;
+        drop((mount, handoff));
+        let Some((fatal, notes, _)) = read_records(&exec_read, false) else {
+            return Err(SandboxError::Unavailable {
+                reasons: format!(
+                    "the warm sandbox did not take its job within {} s",
+                    SETUP_TIMEOUT.as_secs()
+                ),
+            });
+        };
+        if let Some(r) = fatal {
+            return Err(SandboxError::Unavailable {
+                reasons: describe_record(&bp, &r),
+            });
+        }
+        for r in notes {
+            let gone = match r.step {
+                step::LANDLOCK => Some("landlock"),
+                step::SECCOMP => Some("seccomp"),
+                _ => None,
+            };
+            if let Some(gone) = gone {
+                child.isolation.mechanisms.retain(|m| !m.starts_with(gone));
+            }
+            child.isolation.missing.push(describe_record(&bp, &r));
+            child.isolation.level = IsolationLevel::Partial;
+        }
+        if bp.strict && !child.isolation.missing.is_empty() {
+            return Err(SandboxError::RequiredIsolationUnavailable {
+                reasons: child.isolation.missing.join("; "),
+            });
+        }
+        Ok(child)
+    }
+}
+
+/// The job message of a warm sandbox: the rlimits, then the caller's payload.
+fn encode_handoff(rlimits: &[prepare::Rlimit], payload: &[u8]) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(4 + rlimits.len() * 20 + payload.len());
+    bytes.extend_from_slice(&(rlimits.len() as u32).to_le_bytes());
+    for &(resource, soft, hard) in rlimits {
+        bytes.extend_from_slice(&resource.to_le_bytes());
+        bytes.extend_from_slice(&soft.to_le_bytes());
+        bytes.extend_from_slice(&hard.to_le_bytes());
+    }
+    bytes.extend_from_slice(payload);
+    bytes
+}
+
+/// [`encode_handoff`] read back: the rlimits and where the payload starts.
+fn decode_handoff(bytes: &[u8]) -> Option<(Vec<prepare::Rlimit>, usize)> {
+    let count = u32::from_le_bytes(bytes.get(..4)?.try_into().ok()?) as usize;
+    if count > 16 {
+        return None;
+    }
+    let mut rlimits = Vec::with_capacity(count);
+    let mut at = 4;
+    for _ in 0..count {
+        let entry = bytes.get(at..at + 20)?;
+        let resource = libc::c_int::from_le_bytes(entry[..4].try_into().ok()?);
+        let soft = u64::from_le_bytes(entry[4..12].try_into().ok()?);
+        let hard = u64::from_le_bytes(entry[12..20].try_into().ok()?);
+        rlimits.push((resource, soft, hard));
+        at += 20;
+    }
+    Some((rlimits, at))
+}
+
+/// A successful attempt.
+struct Started {
+    child: SandboxedChild,
+    /// Setup notes: (step, text).
+    notes: Vec<(u32, String)>,
+    /// For a warm sandbox: what [`WarmSandbox::start`] needs.
+    warm: Option<WarmParts>,
+}
+
+struct WarmParts {
+    handoff: OwnedFd,
+    exec_read: OwnedFd,
+    bp: Blueprint,
+}
+
+fn spawn_core(
+    plan: &SandboxPlan,
+    fds: ChildFds,
+    main: ChildMain,
+    overrides: &Overrides,
+    warm: bool,
+) -> Result<Started, SandboxError> {
     let resolved = prepare::resolve(plan)?;
     // SAFETY: geteuid cannot fail.
     let root = unsafe { libc::geteuid() } == 0;
@@ -532,6 +827,7 @@ pub(crate) fn spawn_with(
         }
     };
     modes.retain(|m| match m {
+        _ if warm => *m == Mode::UserNamespace,
         Mode::UserNamespace => !overrides.no_user_namespace && !overrides.no_namespaces,
         Mode::RootNamespaces => root && !overrides.no_namespaces,
         _ => true,
@@ -555,7 +851,7 @@ pub(crate) fn spawn_with(
             seccomp: seccomp_ok.is_ok(),
         };
         match attempt.run() {
-            Ok((child, notes)) => {
+            Ok(Started { child, notes, warm }) => {
                 let mut child = child;
                 let mut isolation = describe(mode, &attempt, &failures, root);
                 missing.append(&mut isolation.missing);
@@ -583,7 +879,11 @@ pub(crate) fn spawn_with(
                     });
                 }
                 child.isolation = isolation;
-                return Ok(child);
+                return Ok(Started {
+                    child,
+                    notes: Vec::new(),
+                    warm,
+                });
             }
             Err(Failure::ModeUnavailable { reason, cache }) => {
                 let reason = format!("{}: {reason}", mode_name(mode));
@@ -662,10 +962,18 @@ fn io_failure(what: &'static str) -> impl Fn(i32) -> Failure {
 
 impl Attempt<'_> {
     /// Starts the sandbox in this mode; returns it with the setup notes (step, text).
-    fn run(&self) -> Result<(SandboxedChild, Vec<(u32, String)>), Failure> {
+    fn run(&self) -> Result<Started, Failure> {
+        let warm = matches!(self.main, ChildMain::Warm(_));
         let (sync_parent, sync_child) =
             sys::socketpair().map_err(io_failure("create a socket pair"))?;
         let (sync_parent, sync_child) = (owned(sync_parent), owned(sync_child));
+        let handoff = if warm {
+            let (ours, theirs) =
+                sys::seqpacket_pair().map_err(io_failure("create a socket pair"))?;
+            Some((owned(ours), owned(theirs)))
+        } else {
+            None
+        };
         let (exec_read, exec_write) = sys::pipe().map_err(io_failure("create a pipe"))?;
         let (exec_read, exec_write) = (owned(exec_read), owned(exec_write));
         let (report_read, report_write) = sys::pipe().map_err(io_failure("create a pipe"))?;
@@ -674,6 +982,9 @@ impl Attempt<'_> {
             sync: sync_child.as_raw_fd(),
             exec: exec_write.as_raw_fd(),
             report: report_write.as_raw_fd(),
+            handoff: handoff
+                .as_ref()
+                .map_or(-1, |(_, theirs)| theirs.as_raw_fd()),
         };
         let bp = prepare::blueprint(
             self.mode,
@@ -714,6 +1025,7 @@ impl Attempt<'_> {
         };
         let guard = ChildGuard(Some(pid));
         drop((sync_child, exec_write, report_write));
+        let handoff = handoff.map(|(ours, _theirs)| ours);
         if self.mode == Mode::UserNamespace {
             write_id_maps(pid).map_err(|e| Failure::ModeUnavailable {
                 reason: format!("failed to write the uid/gid maps of pid {pid}: {e}"),
@@ -722,7 +1034,7 @@ impl Attempt<'_> {
         }
         sys::write_all(sync_parent.as_raw_fd(), b"g")
             .map_err(io_failure("start the sandbox process"))?;
-        let Some((fatal, notes)) = read_records(&exec_read) else {
+        let Some((fatal, notes, ready)) = read_records(&exec_read, warm) else {
             return Err(Failure::ModeUnavailable {
                 reason: format!(
                     "the sandbox did not finish its setup within {} s",
@@ -734,6 +1046,12 @@ impl Attempt<'_> {
         if let Some(r) = fatal {
             drop(guard);
             return Err(self.failure(&bp, &r));
+        }
+        if warm && !ready {
+            return Err(Failure::ModeUnavailable {
+                reason: "the warm sandbox ended before it was ready".into(),
+                cache: false,
+            });
         }
         // SAFETY: report_read is ours; nonblocking reads never wait for a stray writer copy.
         unsafe { libc::fcntl(report_read.as_raw_fd(), libc::F_SETFL, libc::O_NONBLOCK) };
@@ -750,7 +1068,7 @@ impl Attempt<'_> {
                     lifeline: Some(sync_parent),
                 }),
             }),
-            report: report_read,
+            report: Some(report_read),
             exit: Mutex::new(None),
             isolation: IsolationReport {
                 level: IsolationLevel::None,
@@ -758,7 +1076,15 @@ impl Attempt<'_> {
                 mechanisms: Vec::new(),
             },
         };
-        Ok((child, notes))
+        let warm = match (handoff, warm) {
+            (Some(handoff), true) => Some(WarmParts {
+                handoff,
+                exec_read,
+                bp,
+            }),
+            _ => None,
+        };
+        Ok(Started { child, notes, warm })
     }
 }
 
@@ -770,7 +1096,7 @@ impl Attempt<'_> {
             step::EXEC => Failure::Fatal(SandboxError::Exec {
                 program: match self.main {
                     ChildMain::Exec { program, .. } => program.clone(),
-                    ChildMain::InProcess(_) => PathBuf::new(),
+                    ChildMain::InProcess(_) | ChildMain::Warm(_) => PathBuf::new(),
                 },
                 source: io::Error::from_raw_os_error(r.errno),
             }),
@@ -826,7 +1152,7 @@ const SETUP_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Reads setup records until the exec pipe closes: (the fatal one if any, the notes), or
 /// `None` if the setup took longer than [`SETUP_TIMEOUT`].
-fn read_records(fd: &OwnedFd) -> Option<(Option<Record>, Vec<Record>)> {
+fn read_records(fd: &OwnedFd, until_ready: bool) -> Option<(Option<Record>, Vec<Record>, bool)> {
     const SIZE: usize = std::mem::size_of::<Record>();
     let mut buf = [0u8; SIZE * 16];
     let mut pending = Vec::new();
@@ -847,17 +1173,30 @@ fn read_records(fd: &OwnedFd) -> Option<(Option<Record>, Vec<Record>)> {
             Ok(0) | Err(_) => break,
             Ok(n) => pending.extend_from_slice(&buf[..n]),
         }
+        if until_ready
+            && records(&pending).any(|r| r.kind == child::READY || r.kind == child::FATAL)
+        {
+            break;
+        }
     }
     let mut notes = Vec::new();
-    for chunk in pending.chunks_exact(SIZE) {
-        // SAFETY: Record is plain repr(C) data of SIZE bytes.
-        let r: Record = unsafe { std::ptr::read_unaligned(chunk.as_ptr().cast()) };
-        if r.kind == child::FATAL {
-            return Some((Some(r), notes));
+    let mut ready = false;
+    for r in records(&pending) {
+        match r.kind {
+            child::FATAL => return Some((Some(r), notes, ready)),
+            child::READY => ready = true,
+            _ => notes.push(r),
         }
-        notes.push(r);
     }
-    Some((None, notes))
+    Some((None, notes, ready))
+}
+
+/// The whole records in `bytes`.
+fn records(bytes: &[u8]) -> impl Iterator<Item = Record> + '_ {
+    bytes
+        .chunks_exact(std::mem::size_of::<Record>())
+        // SAFETY: Record is plain repr(C) data of exactly this size.
+        .map(|chunk| unsafe { std::ptr::read_unaligned(chunk.as_ptr().cast()) })
 }
 
 /// A setup record as a lowercase message naming the step and path.
@@ -909,6 +1248,11 @@ fn describe_record(bp: &Blueprint, r: &Record) -> String {
             rlimit_name(bp.main.rlimits.get(i).map_or(-1, |l| l.0))
         ),
         step::EXEC => "execute the program".to_string(),
+        step::HANDOFF => "receive the job in the warm sandbox".to_string(),
+        step::ATTACH_SCRATCH => format!(
+            "mount the job's scratch folder at {}",
+            bp.main.cwd.to_string_lossy()
+        ),
         _ => format!("complete setup step {}", r.step),
     };
     format!("failed to {what}: {err}")

@@ -104,6 +104,9 @@ pub(super) enum Op {
     },
 }
 
+/// A resource limit: (resource, soft, hard).
+pub(super) type Rlimit = (c_int, u64, u64);
+
 /// What the main process does before it runs the untrusted code.
 pub(super) struct MainPlan {
     pub cwd: CString,
@@ -113,8 +116,7 @@ pub(super) struct MainPlan {
     pub drop_capabilities: bool,
     pub landlock: Option<landlock::Plan>,
     pub seccomp: Option<Vec<libc::sock_filter>>,
-    /// (resource, soft, hard)
-    pub rlimits: Vec<(c_int, u64, u64)>,
+    pub rlimits: Vec<Rlimit>,
     pub exec: Option<ExecPlan>,
 }
 
@@ -136,6 +138,8 @@ pub(super) struct Blueprint {
     pub sync_fd: c_int,
     pub exec_fd: c_int,
     pub report_fd: c_int,
+    /// A warm sandbox's end of the socket its job arrives on; -1 otherwise.
+    pub handoff_fd: c_int,
     pub stdout: c_int,
     pub stderr: c_int,
     pub channel: c_int,
@@ -371,18 +375,15 @@ fn root_nodes(resolved: &Resolved, scratch_bytes: u64) -> Vec<(PathBuf, Node)> {
 }
 
 /// Options of the scratch tmpfs.
-fn scratch_options(
-    resolved: &Resolved,
+pub(super) fn scratch_options(
+    scratch_mode: u32,
     bytes: u64,
     owner: Option<(u32, u32)>,
 ) -> Vec<(CString, CString)> {
     let c = |s: String| CString::new(s).expect("no NUL in a number");
     let mut options = vec![
         (c("size".into()), c(bytes.max(4096).to_string())),
-        (
-            c("mode".into()),
-            c(format!("{:o}", resolved.scratch_mode | 0o700)),
-        ),
+        (c("mode".into()), c(format!("{:o}", scratch_mode | 0o700))),
     ];
     if let Some((uid, gid)) = owner {
         options.push((c("uid".into()), c(uid.to_string())));
@@ -525,7 +526,7 @@ fn build_root(
                 let src = cstring(&resolved.scratch)?;
                 let source = if parent_prepares {
                     let owner = Some((SANDBOX_ID, SANDBOX_ID));
-                    let options = scratch_options(resolved, scratch_bytes, owner);
+                    let options = scratch_options(resolved.scratch_mode, scratch_bytes, owner);
                     match make_scratch(&src, &options, owner) {
                         Ok(fd) => Source::Ready(fd),
                         Err(e) => {
@@ -535,7 +536,7 @@ fn build_root(
                 } else {
                     Source::Scratch {
                         src,
-                        options: scratch_options(resolved, scratch_bytes, None),
+                        options: scratch_options(resolved.scratch_mode, scratch_bytes, None),
                     }
                 };
                 let index = root.source(source, name);
@@ -617,10 +618,12 @@ pub(super) struct Pipes {
     pub sync: c_int,
     pub exec: c_int,
     pub report: c_int,
+    /// -1 unless the sandbox is warm.
+    pub handoff: c_int,
 }
 
 /// Resource limits as (resource, soft, hard).
-fn rlimits(plan: &SandboxPlan, mode: Mode, euid: u32) -> Vec<(c_int, u64, u64)> {
+pub(super) fn rlimits(plan: &SandboxPlan, mode: Mode, euid: u32) -> Vec<Rlimit> {
     let l = &plan.limits;
     let inf = libc::RLIM_INFINITY;
     // Nobody in the sandbox may raise a hard limit above the grader's own.
@@ -809,12 +812,13 @@ pub(super) fn blueprint(
     };
     let exec = match main {
         ChildMain::Exec { program, args, env } => Some(exec_plan(program, args, env)?),
-        ChildMain::InProcess(_) => None,
+        ChildMain::InProcess(_) | ChildMain::Warm(_) => None,
     };
     let mut keep = vec![
         pipes.sync,
         pipes.exec,
         pipes.report,
+        pipes.handoff,
         fds.stdout.as_raw_fd(),
         fds.stderr.as_raw_fd(),
         fds.channel.as_raw_fd(),
@@ -836,6 +840,7 @@ pub(super) fn blueprint(
         sync_fd: pipes.sync,
         exec_fd: pipes.exec,
         report_fd: pipes.report,
+        handoff_fd: pipes.handoff,
         stdout: fds.stdout.as_raw_fd(),
         stderr: fds.stderr.as_raw_fd(),
         channel: fds.channel.as_raw_fd(),

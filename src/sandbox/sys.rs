@@ -503,3 +503,105 @@ pub(super) unsafe fn execve(
     unsafe { libc::execve(program.as_ptr(), argv, envp) };
     errno()
 }
+
+/// Creates a close-on-exec `SOCK_SEQPACKET` socket pair: each send is one message.
+pub(super) fn seqpacket_pair() -> SysResult<(c_int, c_int)> {
+    let mut fds = [0 as c_int; 2];
+    // SAFETY: valid array of two ints.
+    check(unsafe {
+        libc::socketpair(
+            libc::AF_UNIX,
+            libc::SOCK_SEQPACKET | libc::SOCK_CLOEXEC,
+            0,
+            fds.as_mut_ptr(),
+        )
+    } as c_long)?;
+    Ok((fds[0], fds[1]))
+}
+
+/// Most descriptors one message carries.
+pub(super) const MAX_PASSED_FDS: usize = 8;
+
+/// Space for the control message of [`MAX_PASSED_FDS`] descriptors, 8-byte aligned.
+#[repr(C, align(8))]
+struct FdSpace([u8; 64]);
+
+/// `sendmsg(2)` of one message with `fds` attached (`SCM_RIGHTS`), never raising SIGPIPE.
+pub(super) fn send_with_fds(sock: c_int, bytes: &[u8], fds: &[c_int]) -> SysResult<()> {
+    if fds.len() > MAX_PASSED_FDS {
+        return Err(libc::EINVAL);
+    }
+    let mut space = FdSpace([0; 64]);
+    let mut iov = libc::iovec {
+        iov_base: bytes.as_ptr() as *mut c_void,
+        iov_len: bytes.len(),
+    };
+    // SAFETY: msghdr is plain data; every pointer set below stays valid for the call.
+    unsafe {
+        let mut msg: libc::msghdr = std::mem::zeroed();
+        msg.msg_iov = &mut iov;
+        msg.msg_iovlen = 1;
+        if !fds.is_empty() {
+            let len = libc::CMSG_SPACE(std::mem::size_of_val(fds) as u32) as usize;
+            msg.msg_control = space.0.as_mut_ptr().cast();
+            msg.msg_controllen = len;
+            let cmsg = libc::CMSG_FIRSTHDR(&msg);
+            (*cmsg).cmsg_level = libc::SOL_SOCKET;
+            (*cmsg).cmsg_type = libc::SCM_RIGHTS;
+            (*cmsg).cmsg_len = libc::CMSG_LEN(std::mem::size_of_val(fds) as u32) as usize;
+            ptr::copy_nonoverlapping(fds.as_ptr(), libc::CMSG_DATA(cmsg).cast(), fds.len());
+        }
+        retry(|| libc::sendmsg(sock, &msg, libc::MSG_NOSIGNAL) as c_long).map(drop)
+    }
+}
+
+/// `recvmsg(2)` of one message into `buf`, its descriptors (close-on-exec) into `fds`.
+/// Returns (bytes, descriptors); `Ok((0, 0))` is end of file. A message longer than `buf` is
+/// `EMSGSIZE` (its descriptors are closed).
+pub(super) fn recv_with_fds(
+    sock: c_int,
+    buf: &mut [u8],
+    fds: &mut [c_int; MAX_PASSED_FDS],
+) -> SysResult<(usize, usize)> {
+    let mut space = FdSpace([0; 64]);
+    let mut iov = libc::iovec {
+        iov_base: buf.as_mut_ptr().cast(),
+        iov_len: buf.len(),
+    };
+    // SAFETY: msghdr is plain data; every pointer set below stays valid for the call, and
+    // the control data is read within the length the kernel reports.
+    unsafe {
+        let mut msg: libc::msghdr = std::mem::zeroed();
+        msg.msg_iov = &mut iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = space.0.as_mut_ptr().cast();
+        msg.msg_controllen = space.0.len();
+        let n = retry(|| libc::recvmsg(sock, &mut msg, libc::MSG_CMSG_CLOEXEC) as c_long)?;
+        let mut count = 0;
+        let mut cmsg = libc::CMSG_FIRSTHDR(&msg);
+        while !cmsg.is_null() {
+            if (*cmsg).cmsg_level == libc::SOL_SOCKET && (*cmsg).cmsg_type == libc::SCM_RIGHTS {
+                let data = libc::CMSG_DATA(cmsg).cast::<c_int>();
+                let header = libc::CMSG_LEN(0) as usize;
+                let n_fds = ((*cmsg).cmsg_len as usize - header) / std::mem::size_of::<c_int>();
+                for i in 0..n_fds {
+                    let fd = ptr::read_unaligned(data.add(i));
+                    if count < fds.len() {
+                        fds[count] = fd;
+                        count += 1;
+                    } else {
+                        close(fd);
+                    }
+                }
+            }
+            cmsg = libc::CMSG_NXTHDR(&msg, cmsg);
+        }
+        if msg.msg_flags & (libc::MSG_TRUNC | libc::MSG_CTRUNC) != 0 {
+            for &fd in &fds[..count] {
+                close(fd);
+            }
+            return Err(libc::EMSGSIZE);
+        }
+        Ok((n as usize, count))
+    }
+}
