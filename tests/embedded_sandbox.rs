@@ -60,11 +60,27 @@ fn write_harness(dir: &Path) {
 }
 
 fn fixture_with(env: Vec<(String, String)>) -> Fixture {
+    fixture_built(env, true)
+}
+
+/// A fixture whose zygote builds each job's sandbox when the job comes (no warm ones).
+fn cold_fixture() -> Fixture {
+    fixture_built(
+        vec![
+            ("LANG".into(), "C.UTF-8".into()),
+            ("PATH".into(), "/usr/local/bin:/usr/bin:/bin".into()),
+        ],
+        false,
+    )
+}
+
+fn fixture_built(env: Vec<(String, String)>, warm_sandboxes: bool) -> Fixture {
     let harness = public_dir("pykata-test-harness");
     write_harness(harness.path());
     let mut options = ZygoteOptions::new(harness.path());
     options.program = Some(env!("CARGO_BIN_EXE_pykata").into());
     options.env = env;
+    options.warm_sandboxes = warm_sandboxes;
     let zygote = Zygote::with_options(options).unwrap();
     let info = zygote.info().unwrap();
     let mut read_only = vec![harness.path().to_path_buf()];
@@ -96,6 +112,8 @@ struct Spec {
     limits: Limits,
     request: IsolationRequest,
     extra_read_only: Vec<PathBuf>,
+    /// Files written into the job's scratch folder besides `submission.py`.
+    scratch_files: Vec<(String, String)>,
 }
 
 impl Spec {
@@ -110,6 +128,7 @@ impl Spec {
             limits: Limits::default(),
             request: IsolationRequest::BestEffort,
             extra_read_only: Vec::new(),
+            scratch_files: Vec::new(),
         }
     }
 }
@@ -148,6 +167,9 @@ impl Fixture {
             .tempdir()
             .unwrap();
         std::fs::write(scratch.path().join("submission.py"), "ANSWER = 42\n").unwrap();
+        for (name, text) in &spec.scratch_files {
+            std::fs::write(scratch.path().join(name), text).unwrap();
+        }
         let mut read_only = self.read_only.clone();
         read_only.extend(spec.extra_read_only);
         let job = EmbeddedJob {
@@ -299,7 +321,15 @@ print(json.dumps({
 
 #[test]
 fn a_job_runs_in_new_namespaces() {
-    let f = fixture();
+    runs_in_new_namespaces(&fixture());
+}
+
+#[test]
+fn a_job_runs_in_new_namespaces_without_warm_sandboxes() {
+    runs_in_new_namespaces(&cold_fixture());
+}
+
+fn runs_in_new_namespaces(f: &Fixture) {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     listener.set_nonblocking(true).unwrap();
     let mut spec = Spec::new(NAMESPACE_PROBE);
@@ -353,6 +383,55 @@ fn a_job_runs_in_new_namespaces() {
         "{:#?}",
         outcome.isolation
     );
+}
+
+/// Every job of a shape runs in a sandbox built ahead of it (as root: the scratch path
+/// inside is the warm sandbox's), and each sees its own scratch files, its own limits and
+/// nothing of the jobs before it.
+#[test]
+fn each_job_gets_its_own_scratch_and_limits_in_a_warm_sandbox() {
+    let f = fixture();
+    let code = r#"
+import json, os, resource
+left = sorted(os.listdir("."))
+open("left-behind.txt", "w").write("x")
+print(json.dumps({
+    "token": open("token.txt").read(),
+    "cwd": os.getcwd(),
+    "files": left,
+    "nofile": resource.getrlimit(resource.RLIMIT_NOFILE)[0],
+}))
+"#;
+    let root = unsafe { libc::geteuid() } == 0;
+    for round in 0..5u64 {
+        let mut spec = Spec::new(code);
+        spec.scratch_files = vec![("token.txt".into(), format!("token-{round}"))];
+        spec.limits.open_files = 40 + round;
+        let outcome = f.run(spec);
+        assert_ok(&outcome);
+        let seen: serde_json::Value = serde_json::from_str(outcome.stdout.trim()).unwrap();
+        assert_eq!(seen["token"], format!("token-{round}"), "{seen}");
+        assert_eq!(seen["nofile"], 40 + round, "{seen}");
+        assert_eq!(
+            seen["files"],
+            serde_json::json!(["submission.py", "token.txt"]),
+            "nothing of the jobs before: {seen}"
+        );
+        let cwd = seen["cwd"].as_str().unwrap();
+        assert_eq!(cwd.contains("warm-scratch"), root, "{seen}");
+    }
+}
+
+#[test]
+fn a_cold_sandbox_runs_in_the_jobs_own_scratch_folder() {
+    let f = cold_fixture();
+    let mut spec = Spec::new("import os\nprint(os.getcwd())\nprint(open('token.txt').read())");
+    spec.scratch_files = vec![("token.txt".into(), "cold".into())];
+    let outcome = f.run(spec);
+    assert_ok(&outcome);
+    let lines: Vec<&str> = outcome.stdout.lines().collect();
+    assert!(lines[0].contains("pykata-test-scratch"), "{lines:?}");
+    assert_eq!(lines[1], "cold");
 }
 
 #[test]

@@ -14,45 +14,35 @@ import sys
 _main = None
 
 
+_pending = []  # what preload_step still has to import, then the warm-up
+_loaded = []
+_missing = []
+_WARM_UP = object()
+_harness_dir = None
+
+
 def prepare(harness_dir, preload):
-    """Put the harness on sys.path and import it, ``preload`` and the harness's own
-    ``ZYGOTE_PRELOAD`` list; describe the interpreter.
+    """Put the harness on sys.path, import it and the modules of ``preload``; queue the
+    harness's own ``ZYGOTE_PRELOAD`` list and its ``zygote_warmup`` for ``preload_step``,
+    which the zygote calls while it has nothing else to do (so that the first jobs need not
+    wait for them). Describe the interpreter.
 
     A module name that starts with ``?`` is optional: it is skipped when that module (not
     one it imports) does not exist. Returns a JSON object as text.
     """
-    global _main
+    global _main, _harness_dir
     import importlib
 
-    harness_dir = os.path.abspath(harness_dir)
+    harness_dir = _harness_dir = os.path.abspath(harness_dir)
     # pykata_run.py does the same: `-I` leaves the script's folder off sys.path.
     sys.path.insert(0, harness_dir)
     _main = importlib.import_module("pykata_harness.main").main
+    for name in preload:
+        _import(name)
     # The harness knows which of its own (lazily imported) modules and which standard
     # library modules are safe to import ahead of a job: ZYGOTE_PRELOAD in its main module.
     declared = getattr(sys.modules["pykata_harness.main"], "ZYGOTE_PRELOAD", [])
-    loaded, missing = [], []
-    for name in [*preload, *declared]:
-        optional = name.startswith("?")
-        name = name.lstrip("?")
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if optional and exc.name is not None and (name + ".").startswith(exc.name + "."):
-                missing.append(name)
-                continue
-            raise
-        loaded.append(name)
-    # Work the harness wants done once, ahead of every job (it runs no job's code).
-    warmup = getattr(sys.modules["pykata_harness.main"], "zygote_warmup", None)
-    if warmup is not None:
-        warmup(harness_dir)
-    # Everything imported so far lives as long as the zygote: keep it out of the children's
-    # garbage collections, which would otherwise touch (and so copy) every page of it.
-    import gc
-
-    gc.collect()
-    gc.freeze()
+    _pending[:] = [*declared, _WARM_UP]
     return json.dumps(
         {
             "version": sys.version,
@@ -61,10 +51,48 @@ def prepare(harness_dir, preload):
             "base_prefix": sys.base_prefix,
             "stdlib": os.path.dirname(os.__file__),
             "argv0": os.path.join(harness_dir, "pykata_run.py"),
-            "preloaded": loaded,
-            "missing": missing,
+            "preloaded": list(_loaded),
+            "missing": list(_missing),
         }
     )
+
+
+def _import(name):
+    import importlib
+
+    optional = name.startswith("?")
+    name = name.lstrip("?")
+    try:
+        importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if optional and exc.name is not None and (name + ".").startswith(exc.name + "."):
+            _missing.append(name)
+            return
+        raise
+    _loaded.append(name)
+
+
+def preload_step():
+    """Do the next piece of the queued work: import one module, or, last, the harness's
+    warm-up and the freezing of everything imported. Returns whether work remains."""
+    if not _pending:
+        return False
+    item = _pending.pop(0)
+    if item is _WARM_UP:
+        # Work the harness wants done once, ahead of every job (it runs no job's code).
+        warmup = getattr(sys.modules["pykata_harness.main"], "zygote_warmup", None)
+        if warmup is not None:
+            warmup(_harness_dir)
+        # Everything imported so far lives as long as the zygote: keep it out of the
+        # children's garbage collections, which would otherwise touch (and so copy) every
+        # page of it.
+        import gc
+
+        gc.collect()
+        gc.freeze()
+    else:
+        _import(item)
+    return bool(_pending)
 
 
 def _reopen(fd, old, line_buffering):

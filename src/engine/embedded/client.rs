@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use super::wire::{self, Hello, Reply, Request};
 use super::{EmbeddedError, EmbeddedJob, ZYGOTE_ARG, ZygoteInfo};
 use crate::engine::process::{ChildExit, ChildFds, RunningChild};
-use crate::sandbox::IsolationReport;
+use crate::sandbox::{self, ExitReport, IsolationReport};
 
 /// How to start the zygote.
 #[derive(Debug, Clone)]
@@ -29,6 +29,9 @@ pub struct ZygoteOptions {
     /// child, as a job's environment does for a fresh `python3`: give it the jobs' locale.
     /// `PYTHON*` variables are ignored (isolated mode). Each job then replaces `os.environ`.
     pub env: Vec<(String, String)>,
+    /// Start each job in a sandbox built ahead of it where the machine allows
+    /// (`crate::sandbox::spawn_warm`); `false`: build each job's sandbox when it comes.
+    pub warm_sandboxes: bool,
     /// How long Python may take to start and import the harness.
     pub start_timeout: Duration,
     /// How long the zygote may take to answer a job request (the sandbox set up, the
@@ -48,20 +51,19 @@ impl ZygoteOptions {
                 ("LANG".into(), "C.UTF-8".into()),
                 ("PATH".into(), "/usr/local/bin:/usr/bin:/bin".into()),
             ],
+            warm_sandboxes: true,
             start_timeout: Duration::from_secs(60),
             reply_timeout: Duration::from_secs(90),
         }
     }
 
-    /// The modules the zygote imports before forking (`?name`: only if it exists).
+    /// The modules the zygote imports before it says it is ready (`?name`: only if it
+    /// exists): what an exercise's first job needs. The rest of the harness and the
+    /// standard library it uses (`ZYGOTE_PRELOAD` in the harness) are imported between jobs.
     fn preload(&self) -> Vec<String> {
-        let mut modules: Vec<String> = [
-            "pykata_harness.main",
-            "?pykata_harness.exercise",
-            "?pykata_harness.folder",
-        ]
-        .map(String::from)
-        .to_vec();
+        let mut modules: Vec<String> = ["pykata_harness.main", "?pykata_harness.exercise"]
+            .map(String::from)
+            .to_vec();
         if self.preload_pytest {
             modules.push("?pytest".into());
         }
@@ -213,6 +215,8 @@ impl Process {
         for module in options.preload() {
             command.arg("--preload").arg(module);
         }
+        let warm = if options.warm_sandboxes { "yes" } else { "no" };
+        command.arg("--warm-sandboxes").arg(warm);
         // SAFETY: dup2 is async-signal-safe, as required between fork and exec.
         unsafe {
             command.pre_exec(move || {
@@ -296,10 +300,10 @@ impl Process {
             Err(err) if is_disconnect(&err) => return Err(Attempt::ZygoteGone),
             Err(err) => return Err(Attempt::Failed(err.into())),
         };
-        match packet
+        let reply = packet
             .parse::<Reply>()
-            .map_err(|e| Attempt::Failed(e.into()))?
-        {
+            .map_err(|e| Attempt::Failed(e.into()))?;
+        match reply {
             Reply::Started { pid, isolation } => Ok(EmbeddedChild {
                 pid: pid as u32,
                 isolation,
@@ -307,6 +311,7 @@ impl Process {
                     job_socket: Arc::new(ours),
                 },
                 exit: Mutex::new(None),
+                report: Mutex::new(packet.fds.into_iter().next()),
                 _zygote: self.clone(),
             }),
             Reply::Refused {
@@ -389,6 +394,9 @@ pub struct EmbeddedChild {
     killer: ChildKiller,
     /// How it ended, once known; the lock also serialises reads of the job socket.
     exit: Mutex<Option<ChildExit>>,
+    /// The sandbox init's report pipe (`sandbox::read_exit_report`), until it closes: how
+    /// the main process ended, known as soon as it ends. Locked after `exit`.
+    report: Mutex<Option<OwnedFd>>,
     _zygote: Arc<Process>,
 }
 
@@ -441,14 +449,69 @@ impl EmbeddedChild {
         if let Some(exit) = *exit {
             return Ok(Some(exit));
         }
+        let mut report = self.report.lock().unwrap_or_else(|e| e.into_inner());
         let socket = self.killer.job_socket.as_fd();
-        if !wire::wait_readable(socket, timeout.into())? {
-            return Ok(None);
+        let deadline = timeout.into().map(|t| Instant::now() + t);
+        // The init's report comes first, straight from the init; the zygote's word (once it
+        // has reaped the init) is what is left when the init was killed before it reported.
+        loop {
+            let mut fds = vec![libc::pollfd {
+                fd: socket.as_raw_fd(),
+                events: libc::POLLIN,
+                revents: 0,
+            }];
+            if let Some(fd) = report.as_ref() {
+                fds.push(libc::pollfd {
+                    fd: fd.as_raw_fd(),
+                    events: libc::POLLIN,
+                    revents: 0,
+                });
+            }
+            let ms = deadline.map_or(-1, |d| {
+                let left = d.saturating_duration_since(Instant::now());
+                left.as_micros().div_ceil(1000).min(i32::MAX as u128) as i32
+            });
+            // SAFETY: a valid array of pollfds of the stated length.
+            let rc = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, ms) };
+            if rc < 0 {
+                let err = io::Error::last_os_error();
+                if err.kind() == io::ErrorKind::Interrupted {
+                    continue;
+                }
+                return Err(err);
+            }
+            if rc == 0 {
+                return Ok(None);
+            }
+            if fds.get(1).is_some_and(|fd| fd.revents != 0) {
+                if let Some(fd) = report.as_ref() {
+                    match sandbox::read_exit_report(fd.as_fd()) {
+                        ExitReport::Ended(ended) => {
+                            *exit = Some(ended);
+                            return Ok(Some(ended));
+                        }
+                        ExitReport::Pending => {}
+                        ExitReport::Missing => *report = None,
+                    }
+                }
+                continue;
+            }
+            if fds[0].revents != 0 {
+                break;
+            }
         }
         let gone = || io::Error::other("the zygote died before reporting how the child ended");
         let packet = wire::recv(socket)?.ok_or_else(gone)?;
         match packet.parse::<Reply>()? {
             Reply::Exited { exit: ended } => {
+                // The init has ended: a report it wrote is in its pipe by now.
+                let ended = match report
+                    .as_ref()
+                    .map(|fd| sandbox::read_exit_report(fd.as_fd()))
+                {
+                    Some(ExitReport::Ended(reported)) => reported,
+                    _ => ended,
+                };
                 *exit = Some(ended);
                 Ok(Some(ended))
             }

@@ -4,25 +4,47 @@
 //!
 //! ```text
 //!  grader (threads)                     zygote (one thread, Python initialised)
+//!                                       between jobs: preload modules, then build warm
+//!                                       sandboxes: PyOS_BeforeFork, sandbox::spawn_warm ─►
+//!                                       init (PID 1, no Python) ─► main (PID 2):
+//!                                       PyOS_AfterFork_Child, waits in JobHandoff::receive
 //!  Zygote::spawn ── control socket ──►  recv job + [job socket, stdout, stderr, channel]
-//!                                       PyOS_BeforeFork
-//!                                       sandbox::spawn(job.sandbox, InProcess) ─► init (PID 1,
-//!                                       PyOS_AfterFork_Parent       no Python) ─► main (PID 2):
-//!                                                                   PyOS_AfterFork_Child,
-//!                                                                   chdir, run_child(argv)
-//!  EmbeddedChild ◄── job socket ──────  Started{init pid, IsolationReport}
+//!                                       take a warm sandbox of the job's shape (or build
+//!                                       one now); WarmSandbox::start(scratch copy, fds,
+//!                                       rlimits, job) ─► main: mounts the scratch, confines
+//!                                       itself, chdir, run_child(argv)
+//!  EmbeddedChild ◄── job socket ──────  Started{init pid, IsolationReport} + report pipe
 //!    .kill() ── Kill (or hang-up) ───►  SandboxedChild::kill
-//!    .wait() ◄── job socket ──────────  (SIGCHLD) SandboxedChild::try_wait ─► Exited{ChildExit}
+//!    .wait() ◄── report pipe ─────────  the init's report, as soon as the main process ends
+//!           ◄── job socket ──────────  (SIGCHLD) SandboxedChild::try_wait ─► Exited{ChildExit}
 //! ```
+//!
+//! **Warm sandboxes.** Between jobs (never while a request waits) the zygote builds
+//! sandboxes ahead of their jobs for the shapes of the latest jobs (a shape: the read-only
+//! paths and the isolation demanded), two for the latest shape and one for each of two
+//! others: the namespaces, the new root, the fork of the main process and
+//! `PyOS_AfterFork_Child` are then off the job's path, which costs the scratch copy, the
+//! main process's confinement (Landlock, seccomp, capabilities, rlimits) and the harness.
+//! Every job runs in a warm sandbox, built on the spot when none is ready, unless the
+//! grader is not root (the job's scratch tmpfs is made by the zygote as root) or
+//! `ZygoteOptions::warm_sandboxes` is off; then each job's sandbox is built when it comes,
+//! with `sandbox::spawn`. Inside a warm sandbox the scratch folder is at the zygote's
+//! `warm-scratch-PID` path, not the job's host path: the zygote rewrites the job's paths
+//! under its scratch folder (arguments, working directory, environment) before the handoff.
+//!
+//! **Preloading.** The zygote says it is ready once Python is initialised and the harness's
+//! exercise mode is imported; the rest of `ZYGOTE_PRELOAD` and the harness's warm-up are
+//! done between jobs, one module at a time, so a one-shot `pykata check` does not wait for
+//! them.
 //!
 //! The zygote is this same binary re-executed with [`ZYGOTE_ARG`] first, so it never forks a
 //! process that has threads: `main` must call [`maybe_run_zygote`] before anything else.
 //! Each job has its own socket, so jobs from several grader threads run at once without a
 //! multiplexing protocol. The wire format is in `wire.rs`.
 //!
-//! The job's process is made by `crate::sandbox::spawn` with the job's [`SandboxPlan`],
-//! exactly as the subprocess engine's: same namespaces, read-only view, rlimits, Landlock,
-//! seccomp, and the kill of the whole tree, so the zygote is the sandbox's "grader" (it holds
+//! The job's process is made by `crate::sandbox` with the job's [`SandboxPlan`], exactly as
+//! the subprocess engine's: same namespaces, read-only view, rlimits, Landlock, seccomp,
+//! and the kill of the whole tree, so the zygote is the sandbox's "grader" (it holds
 //! each sandbox's lifeline: if the zygote dies, every sandbox it started dies too). The
 //! sandbox's init is a copy of the zygote made between `PyOS_BeforeFork` and
 //! `PyOS_AfterFork_Parent` that makes only raw system calls; the main process calls

@@ -9,7 +9,10 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use super::{BUILD_PYTHON, BUILD_PYTHON_VERSION, EmbeddedJob, ZygoteInfo};
-use crate::sandbox::{self, ChildFds, ChildMain, SandboxError, SandboxedChild};
+use crate::sandbox::{
+    self, ChildFds, ChildMain, JobHandoff, SandboxError, SandboxPlan, SandboxedChild, WarmMain,
+    WarmSandbox,
+};
 
 const BOOTSTRAP: &str = include_str!("bootstrap.py");
 
@@ -69,6 +72,21 @@ impl Interpreter {
         })
     }
 
+    /// Does the next piece of the preloading queued at start-up (`bootstrap.preload_step`:
+    /// one module, or the harness's warm-up and the freezing of the heap). Returns whether
+    /// work remains; an error (a traceback) ends the preloading: the children import what
+    /// they need themselves.
+    pub(super) fn preload_step(&self) -> Result<bool, String> {
+        Python::attach(|py| {
+            self.bootstrap
+                .bind(py)
+                .getattr("preload_step")
+                .and_then(|step| step.call0())
+                .and_then(|more| more.extract::<bool>())
+                .map_err(|err| format_python_error(py, &err))
+        })
+    }
+
     /// What the interpreter reported about itself at start-up.
     pub(super) fn info(&self) -> &ZygoteInfo {
         &self.info
@@ -116,6 +134,46 @@ impl Interpreter {
             let spawned = sandbox::spawn(&job.sandbox, fds, main);
             // SAFETY: in the parent, after the sandbox's processes were cloned (or were not,
             // when spawn failed), as CPython requires.
+            unsafe { ffi::PyOS_AfterFork_Parent() };
+            spawned
+        })
+    }
+
+    /// Builds a warm sandbox for `plan` (`crate::sandbox::spawn_warm`): its main process, a
+    /// copy of this interpreter made with CPython's fork protocol as in
+    /// [`Interpreter::spawn_sandboxed`], waits for a job (an [`EmbeddedJob`] as JSON, sent by
+    /// `WarmSandbox::start`) and then runs `child` on it.
+    pub(super) fn spawn_warm(
+        &self,
+        plan: &SandboxPlan,
+        child: fn(Python<'_>, &Interpreter, &EmbeddedJob) -> i32,
+    ) -> Result<WarmSandbox, SandboxError> {
+        let interpreter: *const Interpreter = self;
+        let main: WarmMain = Box::new(move |handoff: JobHandoff<'_>| {
+            // SAFETY: as in spawn_sandboxed: this process is a copy of the zygote made while
+            // its only thread was attached, between PyOS_BeforeFork and PyOS_AfterFork_Parent.
+            unsafe { ffi::PyOS_AfterFork_Child() };
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+                let payload = handoff.receive();
+                let job: EmbeddedJob = match serde_json::from_slice(&payload) {
+                    Ok(job) => job,
+                    Err(err) => {
+                        eprint_fd2(&format!("pykata zygote: malformed warm job: {err}\n"));
+                        return 70; // EX_SOFTWARE
+                    }
+                };
+                // SAFETY: as in spawn_sandboxed.
+                let py = unsafe { Python::assume_attached() };
+                // SAFETY: as in spawn_sandboxed: this process's copy of the interpreter.
+                child(py, unsafe { &*interpreter }, &job)
+            }))
+            .unwrap_or(70)
+        });
+        Python::attach(|_py| {
+            // SAFETY: attached, on the zygote's only thread; this is what os.fork() does.
+            unsafe { ffi::PyOS_BeforeFork() };
+            let spawned = sandbox::spawn_warm(plan, main);
+            // SAFETY: in the parent, after the sandbox's processes were cloned (or not).
             unsafe { ffi::PyOS_AfterFork_Parent() };
             spawned
         })

@@ -9,9 +9,11 @@
 //!   then the child's stdout, stderr and channel write ends. End of file on it means the
 //!   grader is gone: the zygote kills its children and exits.
 //! - a *job* socket, one per job. The zygote answers on it with [`Reply::Started`] (the
-//!   sandbox's init pid and the [`IsolationReport`] of the job) or [`Reply::Refused`], then
-//!   [`Reply::Exited`] (the main process's status and usage) once the whole sandbox has ended
-//!   and been reaped. End of file before `Exited` means the zygote died. The grader may send
+//!   sandbox's init pid and the [`IsolationReport`] of the job, with one descriptor: the read
+//!   end of the init's report pipe, which says how the main process ended as soon as it
+//!   ends: `crate::sandbox::read_exit_report`) or [`Reply::Refused`], then [`Reply::Exited`]
+//!   once the whole sandbox has ended and been reaped (how the init ended: it matters only
+//!   when the report pipe closed without a report, the init having been killed). End of file before `Exited` means the zygote died. The grader may send
 //!   [`Request::Kill`] on it at any time; closing its end means the same (nobody is left to
 //!   wait for the job).
 //!

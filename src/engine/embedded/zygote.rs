@@ -14,14 +14,18 @@ use pyo3::Python;
 use super::EmbeddedJob;
 use super::python::{Interpreter, eprint_fd2};
 use super::wire::{self, Hello, Reply, Request};
-use crate::sandbox::{ChildFds, SandboxedChild};
+use crate::sandbox::{
+    ChildFds, IsolationRequest, Limits, SandboxPlan, SandboxedChild, WarmSandbox,
+};
 
 /// The zygote's arguments after the hidden first one:
-/// `--control-fd N --harness DIR [--preload MODULE]...`.
+/// `--control-fd N --harness DIR [--preload MODULE]... [--warm-sandboxes yes|no]`.
 struct Args {
     control: OwnedFd,
     harness: PathBuf,
     preload: Vec<String>,
+    /// Build warm sandboxes (`--warm-sandboxes yes|no`).
+    warm: bool,
 }
 
 /// Runs the zygote; never returns.
@@ -41,6 +45,7 @@ fn parse_args(args: Vec<OsString>) -> Result<Args, String> {
     let mut control = None;
     let mut harness = None;
     let mut preload = Vec::new();
+    let mut warm = true;
     let mut args = args.into_iter();
     while let Some(flag) = args.next() {
         let value = args
@@ -61,6 +66,7 @@ fn parse_args(args: Vec<OsString>) -> Result<Args, String> {
             }
             Some("--harness") => harness = Some(PathBuf::from(value)),
             Some("--preload") => preload.push(value.into_string().map_err(|_| "bad --preload")?),
+            Some("--warm-sandboxes") => warm = value == "yes",
             _ => return Err(format!("unknown argument {}", flag.to_string_lossy())),
         }
     }
@@ -68,6 +74,7 @@ fn parse_args(args: Vec<OsString>) -> Result<Args, String> {
         control: control.ok_or("missing --control-fd")?,
         harness: harness.ok_or("missing --harness")?,
         preload,
+        warm,
     })
 }
 
@@ -95,9 +102,7 @@ fn serve(args: Args) -> i32 {
     };
     // Forking a process with more than one thread leaves the child with locks that nobody
     // will release. Nothing here starts threads, but a preloaded module could.
-    let threads = std::fs::read_dir("/proc/self/task")
-        .map(|d| d.count())
-        .unwrap_or(1);
+    let threads = thread_count();
     if threads != 1 {
         let message =
             format!("the zygote has {threads} threads after loading the harness; refusing to fork");
@@ -116,13 +121,163 @@ fn serve(args: Args) -> i32 {
     if wire::send(control.as_fd(), &Hello::Ready { info }, &[]).is_err() {
         return 1;
     }
+    let mut pool = Pool::new(&args.harness);
+    pool.disabled |= !args.warm;
     let zygote = Zygote {
         interpreter,
         control,
         sigchld,
         running: Vec::new(),
+        pool,
+        preloading: true,
     };
     zygote.run()
+}
+
+/// How many job shapes keep warm sandboxes, and how many each: the latest shape two (so
+/// that two grading threads in a row find one), the others one.
+const SHELVES: usize = 3;
+const DEPTH_LATEST: usize = 2;
+const DEPTH_OTHERS: usize = 1;
+/// Failed builds after which a shape gets no more warm sandboxes.
+const MAX_FAILURES: u32 = 3;
+
+/// Sandboxes built ahead of their jobs (`crate::sandbox::spawn_warm`), between jobs, for
+/// the shapes of the latest jobs: a job takes one of its shape if there is one, so its
+/// namespaces, new root and forked main process are already made. A job's shape is what a
+/// warm sandbox cannot change once built: the read-only paths and the isolation demanded.
+struct Pool {
+    /// Most recently used first.
+    shelves: Vec<Shelf>,
+    /// The empty host folder copied into every warm sandbox's scratch tmpfs, and so the
+    /// path of the scratch folder inside every warm sandbox.
+    scratch: PathBuf,
+    /// Warm sandboxes are not used here (not root, or turned off).
+    disabled: bool,
+}
+
+struct Shelf {
+    read_only: Vec<PathBuf>,
+    request: IsolationRequest,
+    /// The limits of the latest job of this shape (a warm sandbox applies each job's own).
+    limits: Limits,
+    ready: Vec<WarmSandbox>,
+    failures: u32,
+}
+
+impl Pool {
+    fn new(harness: &std::path::Path) -> Pool {
+        // Beside the harness, in the grader's private folder, which it removes at exit.
+        let scratch = harness
+            .parent()
+            .unwrap_or(harness)
+            .join(format!("warm-scratch-{}", std::process::id()));
+        // Warm sandboxes need a root grader (`crate::sandbox::spawn_warm`).
+        // SAFETY: geteuid cannot fail.
+        let root = unsafe { libc::geteuid() } == 0;
+        let disabled = !root || std::fs::create_dir_all(&scratch).is_err();
+        Pool {
+            shelves: Vec::new(),
+            scratch,
+            disabled,
+        }
+    }
+
+    /// A warm sandbox for `plan`'s shape: a ready one, or else one built now (so that
+    /// every job runs the same way); `None` when warm sandboxes are not used here. The
+    /// shape becomes the latest.
+    fn take(&mut self, plan: &SandboxPlan, interpreter: &Interpreter) -> Option<WarmSandbox> {
+        // Without isolation there is nothing to build ahead.
+        if self.disabled || plan.request == IsolationRequest::Off {
+            return None;
+        }
+        let index = self
+            .shelves
+            .iter()
+            .position(|s| s.read_only == plan.read_only && s.request == plan.request);
+        let mut shelf = match index {
+            Some(i) => self.shelves.remove(i),
+            None => Shelf {
+                read_only: plan.read_only.clone(),
+                request: plan.request,
+                limits: plan.limits.clone(),
+                ready: Vec::new(),
+                failures: 0,
+            },
+        };
+        shelf.limits = plan.limits.clone();
+        let warm = shelf.ready.pop();
+        self.shelves.insert(0, shelf);
+        // Dropping a shelf kills its warm sandboxes.
+        self.shelves.truncate(SHELVES);
+        warm.or_else(|| self.build(0, interpreter))
+    }
+
+    /// The shelf that should get the next warm sandbox, if any.
+    fn wanting(&self) -> Option<usize> {
+        if self.disabled {
+            return None;
+        }
+        self.shelves.iter().enumerate().position(|(i, shelf)| {
+            let depth = if i == 0 { DEPTH_LATEST } else { DEPTH_OTHERS };
+            shelf.failures < MAX_FAILURES && shelf.ready.len() < depth
+        })
+    }
+
+    /// Builds one warm sandbox for the shelf that wants one most.
+    fn refill_one(&mut self, interpreter: &Interpreter) {
+        if let Some(i) = self.wanting()
+            && let Some(warm) = self.build(i, interpreter)
+        {
+            self.shelves[i].ready.push(warm);
+        }
+    }
+
+    /// Builds a warm sandbox of shelf `i`'s shape, counting failures.
+    fn build(&mut self, i: usize, interpreter: &Interpreter) -> Option<WarmSandbox> {
+        if self.disabled || self.shelves[i].failures >= MAX_FAILURES {
+            return None;
+        }
+        let shelf = &mut self.shelves[i];
+        let plan = SandboxPlan {
+            scratch_dir: self.scratch.clone(),
+            read_only: shelf.read_only.clone(),
+            limits: shelf.limits.clone(),
+            request: shelf.request,
+        };
+        match interpreter.spawn_warm(&plan, child_main) {
+            Ok(warm) => Some(warm),
+            // This shape's jobs get cold sandboxes, which say what is wrong.
+            Err(_) => {
+                shelf.failures += 1;
+                None
+            }
+        }
+    }
+}
+
+/// `job` as it runs in a warm sandbox whose scratch folder is at `inside`: every path
+/// under the job's scratch folder (arguments, working directory, environment) moved there.
+fn rebase(job: &EmbeddedJob, inside: &std::path::Path) -> Option<EmbeddedJob> {
+    let from = job.sandbox.scratch_dir.to_str()?;
+    let to = inside.to_str()?;
+    let move_path = |text: &str| -> String {
+        match text.strip_prefix(from) {
+            Some("") => to.to_string(),
+            Some(rest) if rest.starts_with('/') => format!("{to}{rest}"),
+            _ => text.to_string(),
+        }
+    };
+    let mut moved = job.clone();
+    moved.argv = job.argv.iter().map(|a| move_path(a)).collect();
+    moved.cwd = PathBuf::from(move_path(job.cwd.to_str()?));
+    moved.env = job
+        .env
+        .iter()
+        .map(|(key, value)| (key.clone(), move_path(value)))
+        .collect();
+    moved.sandbox.scratch_dir = inside.to_path_buf();
+    Some(moved)
 }
 
 struct Zygote {
@@ -131,6 +286,10 @@ struct Zygote {
     sigchld: OwnedFd,
     /// Jobs whose sandbox has not been reaped yet.
     running: Vec<Running>,
+    pool: Pool,
+    /// Modules and warm-up the interpreter still has to load between jobs
+    /// (`Interpreter::preload_step`), before any warm sandbox is built.
+    preloading: bool,
 }
 
 /// One job's sandbox and the socket to report on.
@@ -154,13 +313,30 @@ impl Zygote {
                     .iter()
                     .map(|&i| pollfd(self.running[i].socket.as_fd())),
             );
+            // Between jobs, build warm sandboxes; never keep a request waiting for one.
+            let idle_work = self.preloading || self.pool.wanting().is_some();
+            let timeout = if idle_work { 0 } else { -1 };
             // SAFETY: a valid array of pollfds of the stated length.
-            let rc = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, -1) };
+            let rc = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, timeout) };
             if rc < 0 {
                 if io::Error::last_os_error().kind() == io::ErrorKind::Interrupted {
                     continue;
                 }
                 return self.shut_down(1);
+            }
+            if rc == 0 {
+                if self.preloading {
+                    self.preloading = self.preload_step();
+                    if !self.preloading && thread_count() != 1 {
+                        // A preloaded module started a thread: forking would copy locks
+                        // that nobody releases. Stop; the grader restarts a zygote.
+                        eprint_fd2("pykata zygote: a preloaded module started a thread\n");
+                        return self.shut_down(1);
+                    }
+                } else {
+                    self.pool.refill_one(&self.interpreter);
+                }
+                continue;
             }
             // Kill requests first (indices into `running` are stable until `reap`).
             for (pfd, &i) in fds[2..].iter().zip(&listened) {
@@ -181,6 +357,17 @@ impl Zygote {
                     // End of file (or a broken socket): the grader is gone.
                     Ok(None) | Err(_) => return self.shut_down(0),
                 }
+            }
+        }
+    }
+
+    /// One step of the preloading; whether more remains.
+    fn preload_step(&self) -> bool {
+        match self.interpreter.preload_step() {
+            Ok(more) => more,
+            Err(message) => {
+                eprint_fd2(&format!("pykata zygote: preloading stopped: {message}\n"));
+                false
             }
         }
     }
@@ -207,18 +394,25 @@ impl Zygote {
             channel,
         };
         // The zygote's copies of the job's pipes are closed when this returns.
-        let sandbox = match self
-            .interpreter
-            .spawn_sandboxed(&job, child_fds, child_main)
-        {
-            Ok(sandbox) => sandbox,
-            Err(err) => return refuse(err.to_string(), true),
+        let mut sandbox = match self.start_warm(&job, &child_fds) {
+            Some(sandbox) => sandbox,
+            None => match self
+                .interpreter
+                .spawn_sandboxed(&job, child_fds, child_main)
+            {
+                Ok(sandbox) => sandbox,
+                Err(err) => return refuse(err.to_string(), true),
+            },
         };
         let started = Reply::Started {
             pid: sandbox.pid() as libc::pid_t,
             isolation: sandbox.isolation.clone(),
         };
-        if wire::send(socket.as_fd(), &started, &[]).is_err() {
+        // The grader reads how the main process ended straight from the init, without
+        // waiting for this loop to reap it.
+        let report = sandbox.take_report();
+        let passed: Vec<BorrowedFd<'_>> = report.iter().map(|fd| fd.as_fd()).collect();
+        if wire::send(socket.as_fd(), &started, &passed).is_err() {
             // The grader gave up on this job: nobody could kill or wait for it, so it must
             // not run. Dropping the sandbox kills and reaps it.
             return;
@@ -228,6 +422,17 @@ impl Zygote {
             socket,
             hung_up: false,
         });
+    }
+
+    /// Starts `job` in a warm sandbox of its shape, if one is ready and takes it; `None`:
+    /// start it cold. A job a warm sandbox refuses for the job's own sake (its scratch
+    /// folder is too large, say) is refused the same way by a cold one.
+    fn start_warm(&mut self, job: &EmbeddedJob, fds: &ChildFds) -> Option<SandboxedChild> {
+        let warm = self.pool.take(&job.sandbox, &self.interpreter)?;
+        let moved = rebase(job, warm.scratch_dir())?;
+        let payload = serde_json::to_vec(&moved).ok()?;
+        warm.start(fds, &job.sandbox.scratch_dir, &job.sandbox.limits, &payload)
+            .ok()
     }
 
     /// Something arrived on the socket of `running[i]`: a kill request, or the grader
@@ -300,6 +505,13 @@ impl Zygote {
         }
         code
     }
+}
+
+/// How many threads this process has.
+fn thread_count() -> usize {
+    std::fs::read_dir("/proc/self/task")
+        .map(|d| d.count())
+        .unwrap_or(1)
 }
 
 fn pollfd(fd: BorrowedFd<'_>) -> libc::pollfd {
