@@ -20,6 +20,7 @@
 //! variable `PYKATA_BENCH_WRITE`).
 
 mod breakdown;
+mod cgroup;
 mod engines;
 mod fixtures;
 mod folders;
