@@ -17,9 +17,11 @@
 //! Sections: `overhead`, `folders`, `watch`, `memory`, `breakdown`. Options: `--quick`,
 //! `--samples N` (overhead), `--saves N` (watch), `--folders N`, `--rounds N` (folders),
 //! `--submissions N` (memory), `--breakdown-samples N`, `--write PATH` (or the environment
-//! variable `PYKATA_BENCH_WRITE`).
+//! variable `PYKATA_BENCH_WRITE`). The memory section's headline needs a memory cgroup it
+//! can make (root, or a delegated cgroup); `PYKATA_BENCH_NO_CGROUP=1` shows its fallback.
 
 mod breakdown;
+mod cgroup;
 mod engines;
 mod fixtures;
 mod folders;
