@@ -262,25 +262,38 @@ def metadata(t):
     )
 
 
+_REAL_PERIOD = 0.005  # the real-clock case waits about this long
+
+
+def _tick(seconds):
+    """Which interval [k * _REAL_PERIOD, (k + 1) * _REAL_PERIOD) of the clock holds `seconds`."""
+    return int(seconds // _REAL_PERIOD)
+
+
 @case("by default it waits on the real clock with time.sleep")
 def real_clock(t):
-    period = 0.2
+    # The only case with the real defaults (time.monotonic, time.sleep): the third call of
+    # rate_limit(2, period) must really wait. It is kept short (it waits one period) and
+    # free of tolerances, so that a loaded machine can only make it take longer, never
+    # fail a correct limiter: that one starts the third call at least `period` after the
+    # first one started, itself no earlier than `before`, so the third call's reading of
+    # time.monotonic() falls in a later tick (an interval [k * period, (k + 1) * period) of
+    # the clock) than `before`. A fixed-window limiter (windows aligned to the ticks, a
+    # wrong answer the fake-clock cases catch) always passes too, as do the other mutants,
+    # so their grades never depend on when they ran. A default sleep that does not wait
+    # fails, unless the few microseconds of the three calls happen to straddle a tick.
+    period = _REAL_PERIOD
     decorator = t.call(f"rate_limit(2, {period})", t.module.rate_limit, 2, period, observe=False)
 
     def stamp():
         return time.monotonic()
 
     limited = t.call("decorating stamp", decorator, stamp, observe=False)
-    # Start just after a multiple of the period: an implementation that (wrongly) counts in
-    # fixed windows aligned to the clock then behaves the same on every run, so a grade
-    # never depends on when it ran.
-    time.sleep(-time.monotonic() % period)
-    first = t.call("stamp()", limited, observe=False)
+    before = time.monotonic()
+    t.call("stamp()", limited, observe=False)
     t.call("stamp()", limited, observe=False)
     third = t.call("stamp()", limited, observe=False)
-    # The reference's third call starts at least `period` after the first; allow half of
-    # it for the moment between the wrapper's clock() and the function's own reading.
-    waited = type(first) is float and type(third) is float and third - first >= period / 2
+    waited = type(third) is float and _tick(third) > _tick(before)
     t.note(f"the third call waited for the first to leave the {period} s window", waited)
 
 
