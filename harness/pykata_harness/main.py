@@ -37,9 +37,9 @@ ZYGOTE_PRELOAD = [
 
 
 def zygote_warmup(harness_dir: str) -> None:
-    """Work the embedded engine's zygote does once, before it forks any job: the first
-    parse of arguments (argparse compiles its patterns lazily) and the compilation of the
-    bundled exercises' cases files, unpacked beside the harness."""
+    """Work the embedded engine's zygote does once, before it forks any job: building the
+    argument parser and a first parse (argparse compiles its patterns lazily), and the
+    compilation of the bundled exercises' cases files, unpacked beside the harness."""
     parse_args(["exercise", "--cases", "c", "--submission", "s", "--module", "m", "--seed", "0"])
     parse_args(["folder", "--dir", "d"])
     from glob import glob
@@ -51,6 +51,21 @@ def zygote_warmup(harness_dir: str) -> None:
 
 
 def parse_args(argv: List[str]) -> argparse.Namespace:
+    return _parser().parse_args(argv)
+
+
+_PARSERS: List[argparse.ArgumentParser] = []
+
+
+def _parser() -> argparse.ArgumentParser:
+    """The harness's argument parser, built once per process: in the embedded engine's
+    zygote (``zygote_warmup``), so a job only parses. Parsing does not change it."""
+    if not _PARSERS:
+        _PARSERS.append(_build_parser())
+    return _PARSERS[0]
+
+
+def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pykata-harness")
     parser.add_argument("--channel-fd", type=int, default=3)
     modes = parser.add_subparsers(dest="mode", required=True)
@@ -64,7 +79,7 @@ def parse_args(argv: List[str]) -> argparse.Namespace:
     folder = modes.add_parser("folder")
     folder.add_argument("--dir", required=True)
     folder.add_argument("--pytest", choices=["auto", "shim", "real"], default="auto")
-    return parser.parse_args(argv)
+    return parser
 
 
 def main(argv: Optional[List[str]] = None) -> int:
