@@ -38,8 +38,10 @@ ZYGOTE_PRELOAD = [
 
 def zygote_warmup(harness_dir: str) -> None:
     """Work the embedded engine's zygote does once, before it forks any job: building the
-    argument parser and a first parse (argparse compiles its patterns lazily), and the
-    compilation of the bundled exercises' cases files, unpacked beside the harness."""
+    argument parser and a first parse (argparse compiles its patterns lazily), the
+    compilation of the bundled exercises' cases files, unpacked beside the harness, and the
+    folder runner's guard's record of the builtins, ``unittest`` and the harness's modules
+    (folder.guard.prepare)."""
     parse_args(["exercise", "--cases", "c", "--submission", "s", "--module", "m", "--seed", "0"])
     parse_args(["folder", "--dir", "d"])
     from glob import glob
@@ -48,6 +50,10 @@ def zygote_warmup(harness_dir: str) -> None:
 
     exercises = os.path.join(os.path.dirname(os.path.abspath(harness_dir)), "exercises")
     precompile_cases(sorted(glob(os.path.join(exercises, "**", "cases.py"), recursive=True)))
+    # Last: it records the harness's modules as they are now.
+    from .folder import prepare_zygote
+
+    prepare_zygote()
 
 
 def parse_args(argv: List[str]) -> argparse.Namespace:

@@ -23,7 +23,7 @@ import os
 import shutil
 import sys
 import unittest
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from ..channel import Channel
 from .outcomes import Skipped
@@ -120,7 +120,7 @@ def run_shim(root: str, reporter: Reporter, available: bool) -> int:
         (STATE, "the runner's state", ("item", "tmp_base")),
         (collector, "the collector", ("_module_marks",)),
         (finder, "pykata's import hook", ("_busy",))], (finder, refuse_internals),
-        [(strict.Note, "text")])
+        _class_state())
     guard.watch_loaded(finder.loaded, rewrite.RUNTIME, assertrt)
     guard.install_hook()
     guard.hide()
@@ -204,6 +204,21 @@ def run_shim(root: str, reporter: Reporter, available: bool) -> int:
         _cleanup(STATE.tmp_base)
     reporter.done()
     return 0
+
+
+def prepare_zygote() -> None:
+    """Run once in the embedded engine's zygote (``main.zygote_warmup``), before any job:
+    the guard's record of what is the same for every job (guard.prepare)."""
+    from .guard import prepare
+
+    prepare(unittest, _class_state())
+
+
+def _class_state() -> List[Tuple[type, str]]:
+    """The runner's class attributes that change as it runs (the guard lets them)."""
+    from .strict import Note
+
+    return [(Note, "text")]
 
 
 TAMPERING_ID = "pykata::tampering"
