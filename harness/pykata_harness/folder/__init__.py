@@ -208,9 +208,16 @@ def run_shim(root: str, reporter: Reporter, available: bool) -> int:
 
 def prepare_zygote() -> None:
     """Run once in the embedded engine's zygote (``main.zygote_warmup``), before any job:
-    the guard's record of what is the same for every job (guard.prepare)."""
-    from .guard import prepare
+    the default discovery patterns compiled (fnmatch caches them), then, last, the guard's
+    record of what is the same for every job (guard.prepare)."""
+    import fnmatch
 
+    from .discovery import NORECURSE
+    from .guard import prepare
+    from .rewrite import TEST_PATTERNS
+
+    for pattern in TEST_PATTERNS + NORECURSE:
+        fnmatch.fnmatch("x", pattern)
     prepare(unittest, _class_state())
 
 

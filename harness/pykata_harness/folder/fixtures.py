@@ -99,7 +99,8 @@ def _argnames(func: Callable[..., Any], is_method: bool) -> List[str]:
 class FixtureDef:
     def __init__(self, name: str, func: Callable[..., Any], scope: str,
                  params: Optional[Sequence[Any]] = None, ids: Any = None,
-                 autouse: bool = False, is_method: bool = False) -> None:
+                 autouse: bool = False, is_method: bool = False,
+                 argnames: Optional[Sequence[str]] = None) -> None:
         self.name = name
         self.func = func
         self.scope = scope
@@ -107,14 +108,15 @@ class FixtureDef:
         self.ids = ids
         self.autouse = autouse
         self.is_method = is_method
-        self.argnames = _argnames(func, is_method)
+        self.argnames = list(argnames) if argnames is not None else _argnames(func, is_method)
         self.cache: Dict[Node, "FixtureValue"] = {}
 
     @classmethod
-    def from_function(cls, ff: FixtureFunction, is_method: bool = False) -> "FixtureDef":
+    def from_function(cls, ff: FixtureFunction, is_method: bool = False,
+                      argnames: Optional[Sequence[str]] = None) -> "FixtureDef":
         spec = ff.spec
         return cls(ff.name, ff.func, spec.scope, spec.params, spec.ids, spec.autouse,
-                   is_method)
+                   is_method, argnames)
 
     def parametrization(self) -> Parametrization:
         sets = as_param_sets(self.params or [])

@@ -274,6 +274,7 @@ class Guard:
         self._flat: Optional[_Flat] = None
         self._container_flat: Optional[Tuple[Any, ...]] = None
         self._hooked = False
+        self._harness_names: Optional[Tuple[str, ...]] = None
 
     # -- notes ---------------------------------------------------------------------------
     def note(self, what: str) -> None:
@@ -361,6 +362,7 @@ class Guard:
         stale = world.stale()
         if stale is None:
             return False
+        self._harness_names = world.module_names
         self._functions = world.functions
         self._objects = world.objects
         self._keep = world.keep
@@ -788,10 +790,16 @@ class Guard:
 
     # -- sys.modules ---------------------------------------------------------------------
     def hide(self) -> None:
-        """Take the harness's modules out of sys.modules (they stay alive here)."""
+        """Take the harness's modules out of sys.modules (they stay alive here): the ones
+        ``prepare`` found, when the snapshot took its record (it checked they are all
+        there is), else every one."""
         modules = self.modules
-        for name in [n for n in modules if n == HARNESS or n.startswith(HARNESS + ".")]:
-            _HIDDEN[name] = modules.pop(name)
+        names = self._harness_names
+        if names is None:
+            names = [n for n in modules if n == HARNESS or n.startswith(HARNESS + ".")]
+        for name in names:
+            if name in modules:
+                _HIDDEN[name] = modules.pop(name)
 
 
 def _harness_modules(modules: Dict[str, Any]) -> List[Tuple[str, Any]]:
