@@ -3,7 +3,7 @@ import argparse
 import os
 import platform
 import sys
-from typing import List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from . import PROTOCOL_VERSION
 from .channel import Channel
@@ -57,7 +57,44 @@ def zygote_warmup(harness_dir: str) -> None:
 
 
 def parse_args(argv: List[str]) -> argparse.Namespace:
-    return _parser().parse_args(argv)
+    fast = _parse_grader_args(argv)
+    return fast if fast is not None else _parser().parse_args(argv)
+
+
+# What the grader passes after ``--channel-fd FD MODE``, in its order: (option, attribute,
+# type or choices).
+_GRADER_ARGS: Dict[str, Tuple[Tuple[str, str, Any], ...]] = {
+    "exercise": (("--cases", "cases", str), ("--submission", "submission", str),
+                 ("--module", "module", str), ("--seed", "seed", int)),
+    "folder": (("--dir", "dir", str), ("--pytest", "pytest", ("auto", "shim", "real"))),
+}
+
+
+def _parse_grader_args(argv: List[str]) -> Optional[argparse.Namespace]:
+    """The argument list exactly as the grader builds it (every option once, in its order,
+    no value that starts with ``-``), read without argparse: the Namespace argparse would
+    return for it. None for any other list (argparse reads it, and explains errors)."""
+    if len(argv) < 3 or argv[0] != "--channel-fd" or argv[2] not in _GRADER_ARGS:
+        return None
+    options = _GRADER_ARGS[argv[2]]
+    if len(argv) != 3 + 2 * len(options) or \
+            any(value.startswith("-") for value in [argv[1], *argv[4::2]]):
+        return None
+    values: Dict[str, Any] = {}
+    try:
+        values["channel_fd"] = int(argv[1])
+        for (option, name, kind), given, value in zip(options, argv[3::2], argv[4::2]):
+            if given != option:
+                return None
+            if isinstance(kind, tuple):
+                if value not in kind:
+                    return None
+                values[name] = value
+            else:
+                values[name] = kind(value)
+    except ValueError:
+        return None
+    return argparse.Namespace(mode=argv[2], **values)
 
 
 _PARSERS: List[argparse.ArgumentParser] = []
