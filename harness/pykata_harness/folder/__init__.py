@@ -129,7 +129,8 @@ def run_shim(root: str, reporter: Reporter, available: bool) -> int:
         conftest = os.path.join(folder, "conftest.py")
         guard.phase = f"while {discovery.relative(root, conftest)} was imported"
         try:
-            collector.load_conftest(folder)
+            if not collector.load_conftest(folder):
+                return  # no conftest.py (or one already loaded): no code of the folder ran
         except NeedsPytest as e:
             raise _Needs(discovery.relative(root, conftest), e.feature) from None
         except BaseException as e:
