@@ -210,16 +210,23 @@ def run_shim(root: str, reporter: Reporter, available: bool) -> int:
 def prepare_zygote() -> None:
     """Run once in the embedded engine's zygote (``main.zygote_warmup``), before any job:
     the default discovery patterns compiled (fnmatch caches them), then, last, the guard's
-    record of what is the same for every job (guard.prepare)."""
+    record of what is the same for every job (guard.prepare), taken with unittest patched
+    as every job patches it (with the same strict methods, made now), then unpatched: the
+    zygote's own unittest stays unittest's."""
     import fnmatch
 
     from .discovery import NORECURSE
     from .guard import prepare
     from .rewrite import TEST_PATTERNS
+    from .unittest_support import patch_unittest, unpatch_unittest
 
     for pattern in TEST_PATTERNS + NORECURSE:
         fnmatch.fnmatch("x", pattern)
-    prepare(unittest, _class_state())
+    patch_unittest()
+    try:
+        prepare(unittest, _class_state())
+    finally:
+        unpatch_unittest()
 
 
 def _class_state() -> List[Tuple[type, str]]:
