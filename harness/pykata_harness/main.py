@@ -38,12 +38,13 @@ ZYGOTE_PRELOAD = [
 
 def zygote_warmup(harness_dir: str) -> None:
     """Work the embedded engine's zygote does once, before it forks any job: building the
-    argument parser and a first parse (argparse compiles its patterns lazily), the
-    compilation of the bundled exercises' cases files, unpacked beside the harness, and the
-    folder runner's guard's record of the builtins, ``unittest`` and the harness's modules
-    (folder.guard.prepare)."""
+    argument parser and a first parse (argparse compiles its patterns lazily), reading the
+    interpreter's version, the compilation of the bundled exercises' cases files, unpacked
+    beside the harness, and the folder runner's preparation (folder.prepare_zygote: the
+    guard's record of the builtins, ``unittest`` and the harness's modules)."""
     parse_args(["exercise", "--cases", "c", "--submission", "s", "--module", "m", "--seed", "0"])
     parse_args(["folder", "--dir", "d"])
+    platform.python_version()  # parses sys.version once; platform keeps the result
     from glob import glob
 
     from .exercise import precompile_cases
