@@ -18,7 +18,13 @@ guard does what can be done from inside the process:
   ``pytest`` and ``unittest``, pykata's import hooks, and the runner's own objects
   (reporter, channel, runner, ...). ``protect_items`` adds the collected tests (their
   functions, classes, marks, fixtures) and each test module's references to the runner.
-- ``check`` compares the world with the snapshot, puts back whatever differs and notes it.
+- ``prepare`` takes the part of that record that is the same for every job (the builtins,
+  ``unittest``'s and the harness's modules: almost all of it) once, in the embedded
+  engine's zygote; a job's ``snapshot`` uses it only after checking that every namespace
+  it walked still has exactly the keys and values it recorded (by identity), and records
+  anew what does not. The subprocess engine records everything in each job.
+- ``check`` compares the world with the snapshot, puts back whatever differs and notes it
+  (in C, with ``map``, over a flat layout of the snapshot: ``_Flat``).
   The runner calls it after each conftest.py or test file is imported and after each test,
   right before that test's result is sent, with signals blocked and the garbage collector
   paused (``critical``) so that no code of the folder runs between the check and the send.
