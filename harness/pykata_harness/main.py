@@ -3,7 +3,7 @@ import argparse
 import os
 import platform
 import sys
-from typing import List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from . import PROTOCOL_VERSION
 from .channel import Channel
@@ -37,52 +37,76 @@ ZYGOTE_PRELOAD = [
 
 
 def zygote_warmup(harness_dir: str) -> None:
-    """Work the embedded engine's zygote does once, before it forks any job: the first
-    parse of arguments (argparse compiles its patterns lazily) and the compilation of the
-    bundled exercises' cases files, unpacked beside the harness."""
+    """Work the embedded engine's zygote does once, before it forks any job: building the
+    argument parser and a first parse (argparse compiles its patterns lazily), reading the
+    interpreter's version, the compilation of the bundled exercises' cases files, unpacked
+    beside the harness, and the folder runner's preparation (folder.prepare_zygote: the
+    guard's record of the builtins, ``unittest`` and the harness's modules)."""
     parse_args(["exercise", "--cases", "c", "--submission", "s", "--module", "m", "--seed", "0"])
     parse_args(["folder", "--dir", "d"])
+    platform.python_version()  # parses sys.version once; platform keeps the result
     from glob import glob
 
     from .exercise import precompile_cases
 
     exercises = os.path.join(os.path.dirname(os.path.abspath(harness_dir)), "exercises")
     precompile_cases(sorted(glob(os.path.join(exercises, "**", "cases.py"), recursive=True)))
+    # Last: it records the harness's modules as they are now.
+    from .folder import prepare_zygote
 
-
-_PARSER: Optional[argparse.ArgumentParser] = None
+    prepare_zygote()
 
 
 def parse_args(argv: List[str]) -> argparse.Namespace:
-    fast = _parse_exercise_args(argv)
-    if fast is not None:
-        return fast
-    # Built once per process (in the embedded engine's zygote, once for every job): making
-    # a parser costs more than the smallest exercise's cases.
-    global _PARSER
-    if _PARSER is None:
-        _PARSER = _build_parser()
-    return _PARSER.parse_args(argv)
+    fast = _parse_grader_args(argv)
+    return fast if fast is not None else _parser().parse_args(argv)
 
 
-_EXERCISE_FLAGS = ("--cases", "--submission", "--module", "--seed")
+# What the grader passes after ``--channel-fd FD MODE``, in its order: (option, attribute,
+# type or choices).
+_GRADER_ARGS: Dict[str, Tuple[Tuple[str, str, Any], ...]] = {
+    "exercise": (("--cases", "cases", str), ("--submission", "submission", str),
+                 ("--module", "module", str), ("--seed", "seed", int)),
+    "folder": (("--dir", "dir", str), ("--pytest", "pytest", ("auto", "shim", "real"))),
+}
 
 
-def _parse_exercise_args(argv: List[str]) -> Optional[argparse.Namespace]:
-    """The exact exercise-mode command line pykata sends, read without argparse (which
-    takes longer than a small exercise's cases); anything else returns None for argparse."""
-    if len(argv) != 11 or argv[0] != "--channel-fd" or argv[2] != "exercise":
+def _parse_grader_args(argv: List[str]) -> Optional[argparse.Namespace]:
+    """The argument list exactly as the grader builds it (every option once, in its order,
+    no value that starts with ``-``), read without argparse: the Namespace argparse would
+    return for it. None for any other list (argparse reads it, and explains errors)."""
+    if len(argv) < 3 or argv[0] != "--channel-fd" or argv[2] not in _GRADER_ARGS:
         return None
-    if tuple(argv[3:11:2]) != _EXERCISE_FLAGS or not all(argv[4:11:2]):
+    options = _GRADER_ARGS[argv[2]]
+    if len(argv) != 3 + 2 * len(options) or \
+            any(value.startswith("-") for value in [argv[1], *argv[4::2]]):
         return None
+    values: Dict[str, Any] = {}
     try:
-        channel_fd, seed = int(argv[1]), int(argv[10])
+        values["channel_fd"] = int(argv[1])
+        for (option, name, kind), given, value in zip(options, argv[3::2], argv[4::2]):
+            if given != option:
+                return None
+            if isinstance(kind, tuple):
+                if value not in kind:
+                    return None
+                values[name] = value
+            else:
+                values[name] = kind(value)
     except ValueError:
         return None
-    return argparse.Namespace(
-        channel_fd=channel_fd, mode="exercise", cases=argv[4], submission=argv[6],
-        module=argv[8], seed=seed,
-    )
+    return argparse.Namespace(mode=argv[2], **values)
+
+
+_PARSERS: List[argparse.ArgumentParser] = []
+
+
+def _parser() -> argparse.ArgumentParser:
+    """The harness's argument parser, built once per process: in the embedded engine's
+    zygote (``zygote_warmup``), so a job only parses. Parsing does not change it."""
+    if not _PARSERS:
+        _PARSERS.append(_build_parser())
+    return _PARSERS[0]
 
 
 def _build_parser() -> argparse.ArgumentParser:

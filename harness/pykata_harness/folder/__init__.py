@@ -23,7 +23,7 @@ import os
 import shutil
 import sys
 import unittest
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from ..channel import Channel
 from .outcomes import Skipped
@@ -120,7 +120,7 @@ def run_shim(root: str, reporter: Reporter, available: bool) -> int:
         (STATE, "the runner's state", ("item", "tmp_base")),
         (collector, "the collector", ("_module_marks",)),
         (finder, "pykata's import hook", ("_busy",))], (finder, refuse_internals),
-        [(strict.Note, "text")])
+        _class_state())
     guard.watch_loaded(finder.loaded, rewrite.RUNTIME, assertrt)
     guard.install_hook()
     guard.hide()
@@ -129,7 +129,8 @@ def run_shim(root: str, reporter: Reporter, available: bool) -> int:
         conftest = os.path.join(folder, "conftest.py")
         guard.phase = f"while {discovery.relative(root, conftest)} was imported"
         try:
-            collector.load_conftest(folder)
+            if not collector.load_conftest(folder):
+                return  # no conftest.py (or one already loaded): no code of the folder ran
         except NeedsPytest as e:
             raise _Needs(discovery.relative(root, conftest), e.feature) from None
         except BaseException as e:
@@ -204,6 +205,35 @@ def run_shim(root: str, reporter: Reporter, available: bool) -> int:
         _cleanup(STATE.tmp_base)
     reporter.done()
     return 0
+
+
+def prepare_zygote() -> None:
+    """Run once in the embedded engine's zygote (``main.zygote_warmup``), before any job:
+    the default discovery patterns compiled (fnmatch caches them), then, last, the guard's
+    record of what is the same for every job (guard.prepare), taken with unittest patched
+    as every job patches it (with the same strict methods, made now), then unpatched: the
+    zygote's own unittest stays unittest's."""
+    import fnmatch
+
+    from .discovery import NORECURSE
+    from .guard import prepare
+    from .rewrite import TEST_PATTERNS
+    from .unittest_support import patch_unittest, unpatch_unittest
+
+    for pattern in TEST_PATTERNS + NORECURSE:
+        fnmatch.fnmatch("x", pattern)
+    patch_unittest()
+    try:
+        prepare(unittest, _class_state())
+    finally:
+        unpatch_unittest()
+
+
+def _class_state() -> List[Tuple[type, str]]:
+    """The runner's class attributes that change as it runs (the guard lets them)."""
+    from .strict import Note
+
+    return [(Note, "text")]
 
 
 TAMPERING_ID = "pykata::tampering"

@@ -268,13 +268,17 @@ _UNSUPPORTED = ("tmpdir", "tmpdir_factory", "pytestconfig", "cache", "record_pro
                 "testdir", "pytester", "capteesys", "monkeypatch_session")
 
 
+# The built-in fixtures and their arguments, read once (at import: in the embedded engine's
+# zygote) rather than by every run.
+_BUILTINS = tuple(
+    (ff, tuple(FixtureDef.from_function(ff).argnames))
+    for ff in (tmp_path_factory, tmp_path, capsys, capsysbinary, capfd, capfdbinary,
+               monkeypatch, recwarn, caplog, subtests, *map(_needs, _UNSUPPORTED)))
+
+
 def builtin_defs() -> Dict[str, FixtureDef]:
     found = {}
-    for ff in (tmp_path_factory, tmp_path, capsys, capsysbinary, capfd, capfdbinary,
-               monkeypatch, recwarn, caplog, subtests):
-        fdef = FixtureDef.from_function(ff)
-        found[fdef.name] = fdef
-    for name in _UNSUPPORTED:
-        fdef = FixtureDef.from_function(_needs(name))
+    for ff, argnames in _BUILTINS:
+        fdef = FixtureDef.from_function(ff, argnames=argnames)
         found[fdef.name] = fdef
     return found

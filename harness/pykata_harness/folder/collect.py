@@ -129,15 +129,16 @@ class Collector:
         self.loaded: set = set()
 
     # -- conftest ----------------------------------------------------------------------
-    def load_conftest(self, folder: str) -> None:
-        """Import ``folder``'s conftest.py (once) and register its fixtures."""
+    def load_conftest(self, folder: str) -> bool:
+        """Import ``folder``'s conftest.py (once) and register its fixtures; False when
+        there was nothing to import."""
         real = os.path.realpath(folder)
         if real in self.loaded:
-            return
+            return False
         self.loaded.add(real)
         path = os.path.join(folder, "conftest.py")
         if not os.path.isfile(path):
-            return
+            return False
         module = import_path(path)
         if "pytest_plugins" in module.__dict__:
             raise NeedsPytest("pytest_plugins in conftest.py")
@@ -147,6 +148,7 @@ class Collector:
             elif name.startswith("pytest_") and callable(value):
                 raise NeedsPytest(f"the {name} hook in conftest.py")
         self.conftests[os.path.realpath(folder)] = defs_in(module, False)
+        return True
 
     def conftest_chain(self, path: str) -> List[Dict[str, FixtureDef]]:
         """The conftest fixtures visible from a file, the root's first."""

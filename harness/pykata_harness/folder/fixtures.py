@@ -99,7 +99,8 @@ def _argnames(func: Callable[..., Any], is_method: bool) -> List[str]:
 class FixtureDef:
     def __init__(self, name: str, func: Callable[..., Any], scope: str,
                  params: Optional[Sequence[Any]] = None, ids: Any = None,
-                 autouse: bool = False, is_method: bool = False) -> None:
+                 autouse: bool = False, is_method: bool = False,
+                 argnames: Optional[Sequence[str]] = None) -> None:
         self.name = name
         self.func = func
         self.scope = scope
@@ -107,14 +108,15 @@ class FixtureDef:
         self.ids = ids
         self.autouse = autouse
         self.is_method = is_method
-        self.argnames = _argnames(func, is_method)
+        self.argnames = list(argnames) if argnames is not None else _argnames(func, is_method)
         self.cache: Dict[Node, "FixtureValue"] = {}
 
     @classmethod
-    def from_function(cls, ff: FixtureFunction, is_method: bool = False) -> "FixtureDef":
+    def from_function(cls, ff: FixtureFunction, is_method: bool = False,
+                      argnames: Optional[Sequence[str]] = None) -> "FixtureDef":
         spec = ff.spec
         return cls(ff.name, ff.func, spec.scope, spec.params, spec.ids, spec.autouse,
-                   is_method)
+                   is_method, argnames)
 
     def parametrization(self) -> Parametrization:
         sets = as_param_sets(self.params or [])
@@ -125,9 +127,12 @@ class FixtureDef:
 def defs_in(holder: Any, is_class: bool) -> Dict[str, FixtureDef]:
     """The fixtures a module or class defines (``dir()`` order, as pytest's parsing)."""
     found: Dict[str, FixtureDef] = {}
+    static = _static_attributes(holder) if is_class else None
     for attr in dir(holder):
         try:
-            if is_class:
+            if static is not None and attr in static:
+                obj = static[attr]
+            elif is_class:
                 obj = inspect.getattr_static(holder, attr)
             else:
                 obj = holder.__dict__.get(attr)
@@ -138,6 +143,24 @@ def defs_in(holder: Any, is_class: bool) -> Dict[str, FixtureDef]:
         if isinstance(obj, FixtureFunction):
             fdef = FixtureDef.from_function(obj, is_method=is_class)
             found[fdef.name] = fdef
+    return found
+
+
+def _static_attributes(cls: Any) -> Optional[Dict[str, Any]]:
+    """What ``inspect.getattr_static(cls, name)`` returns for each name the classes of
+    ``cls``'s MRO define, when none of them has a metaclass other than ``type``: then it
+    is the value in the first of their own dicts that holds the name. None otherwise (an
+    unittest.TestCase subclass has some 110 names, and getattr_static walks the MRO for
+    each)."""
+    try:
+        mro = type.__dict__["__mro__"].__get__(cls)
+    except TypeError:
+        return None
+    if any(type(entry) is not type for entry in mro):
+        return None
+    found: Dict[str, Any] = {}
+    for entry in reversed(mro):
+        found.update(type.__dict__["__dict__"].__get__(entry))
     return found
 
 

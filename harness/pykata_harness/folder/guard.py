@@ -18,7 +18,13 @@ guard does what can be done from inside the process:
   ``pytest`` and ``unittest``, pykata's import hooks, and the runner's own objects
   (reporter, channel, runner, ...). ``protect_items`` adds the collected tests (their
   functions, classes, marks, fixtures) and each test module's references to the runner.
-- ``check`` compares the world with the snapshot, puts back whatever differs and notes it.
+- ``prepare`` takes the part of that record that is the same for every job (the builtins,
+  ``unittest``'s and the harness's modules: almost all of it) once, in the embedded
+  engine's zygote; a job's ``snapshot`` uses it only after checking that every namespace
+  it walked still has exactly the keys and values it recorded (by identity), and records
+  anew what does not. The subprocess engine records everything in each job.
+- ``check`` compares the world with the snapshot, puts back whatever differs and notes it
+  (in C, with ``map``, over a flat layout of the snapshot: ``_Flat``).
   The runner calls it after each conftest.py or test file is imported and after each test,
   right before that test's result is sent, with signals blocked and the garbage collector
   paused (``critical``) so that no code of the folder runs between the check and the send.
@@ -40,8 +46,9 @@ import gc
 import importlib
 import sys
 import types
-from itertools import chain, repeat
-from operator import is_not
+from bisect import bisect_right
+from itertools import accumulate, chain, compress, count, repeat
+from operator import attrgetter, is_not, ne
 from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 _MISSING = object()
@@ -57,6 +64,7 @@ _FunctionType = types.FunctionType
 _ModuleType = types.ModuleType
 _id = id
 _dict_get = dict.get
+_dict_values = dict.values
 # bound now: the code under test may replace module attributes later
 _get_referents = gc.get_referents
 _gc_isenabled, _gc_disable, _gc_enable = gc.isenabled, gc.disable, gc.enable
@@ -68,8 +76,17 @@ _type = type
 _isinstance = isinstance
 _issubclass = issubclass
 _any = any
+_all = all
+_frozenset = frozenset
 _map = map
 _chain = chain.from_iterable
+_compress = compress
+_count = count
+_names_of = attrgetter("names")
+_values_of = attrgetter("values")
+_real_of = attrgetter("real")
+_size_of = attrgetter("size")
+_order_of = attrgetter("order")
 
 # Values of these exact types are data (settings, caches, state): a class attribute holding
 # one (``TestCase.maxDiff``, ``Note.text``) may change; everything else a guarded class
@@ -101,6 +118,8 @@ CLASS_ALL, CLASS_TESTCASE, CLASS_TEST = 0, 1, 2
 _NEW_CLASS_KEYS = ("__slotnames__", "__annotations__")
 
 _HIDDEN: Dict[str, types.ModuleType] = {}
+# "world": what ``prepare`` recorded (a _World), until a snapshot takes it
+_PREPARED: Dict[str, Any] = {}
 
 
 class TamperingRefused(TypeError, ValueError):
@@ -127,14 +146,16 @@ class _Namespace:
     ``policy``: how a new key is judged, with ``allowed`` the new names ``NEW_LISTED``
     accepts, or the inherited names a new key may not hide under ``NEW_DUNDER``;
     ``real``: the dict itself (a class's own dict, behind its read-only proxy), read by
-    ``check``'s fast path; a class is always changed through ``type.__setattr__``."""
+    ``check``'s fast path; a class is always changed through ``type.__setattr__``;
+    ``size`` and ``order``: how many keys it had, and which in what order, when its keys
+    were last judged (the snapshot, or ``Guard._new_keys``)."""
 
     __slots__ = ("target", "is_class", "label", "names", "values", "known", "size", "policy",
-                 "allowed", "real", "owner")
+                 "allowed", "real", "owner", "kind", "order")
 
     def __init__(self, target: Any, is_class: bool, label: str, names: Sequence[str],
                  values: Sequence[Any], known: Iterable[str], size: int, policy: int,
-                 allowed: Iterable[str] = (), owner: Any = None) -> None:
+                 allowed: Iterable[str] = (), owner: Any = None, kind: int = -1) -> None:
         self.target = target
         self.is_class = is_class
         self.label = label
@@ -145,7 +166,9 @@ class _Namespace:
         self.policy = policy
         self.allowed = frozenset(allowed)
         self.owner = owner  # the object whose __dict__ this is (it may not get another)
+        self.kind = kind  # a class's CLASS_* (how it was watched)
         self.real = _class_dict(target) if is_class else target
+        self.order = _tuple(self.mapping())
 
     def mapping(self) -> Any:
         return _type_dict(self.target) if self.is_class else self.target
@@ -174,6 +197,62 @@ class _Container:
         self.ids = frozenset(_map(_id, target)) if _type(target) is set else frozenset()
 
 
+class _Flat:
+    """The snapshot laid out for ``Guard.check``'s fast path: a few passes over everything
+    in C (``map``), no Python loop per entry: every watched entry looked up (``dicts``,
+    ``keys``, ``values``), the sizes, and the keys in order where a key may not be swapped
+    for another unwatched (``strict``: a namespace with unwatched keys and a policy for new
+    ones). Namespaces and cells watched later are added at the end (``extend``)."""
+
+    __slots__ = ("count", "cell_count", "dicts", "keys", "values", "maps", "plain", "owners",
+                 "owned", "odd", "cells", "cell_values", "sizes", "strict", "strict_maps",
+                 "strict_keys")
+
+    def __init__(self) -> None:
+        self.count = self.cell_count = 0
+        self.dicts: List[Any] = []
+        self.keys: List[Any] = []
+        self.values: List[Any] = []
+        self.maps: List[Any] = []
+        self.plain: List[_Namespace] = []
+        self.owners: List[Any] = []
+        self.owned: List[Any] = []
+        self.odd: List[_Namespace] = []  # read through their proxy (never in CPython)
+        self.cells: List[Any] = []
+        self.cell_values: List[Any] = []
+
+    def extend(self, spaces: Sequence[_Namespace], cells: Sequence[Tuple[Any, Any, str]]
+               ) -> None:
+        new = spaces[self.count:]
+        self.count = _len(spaces)
+        plain = [space for space in new if _type(space.real) is dict]
+        self.odd.extend(space for space in new if _type(space.real) is not dict)
+        for space in new:
+            if space.owner is not None:
+                self.owners.append(space.owner)
+                self.owned.append(space.target)
+        names = _tuple(_map(_names_of, plain))
+        maps = _tuple(_map(_real_of, plain))
+        self.plain.extend(plain)
+        self.maps.extend(maps)
+        self.dicts.extend(_chain(_map(repeat, maps, _map(_len, names))))
+        self.keys.extend(_chain(names))
+        self.values.extend(_chain(_map(_values_of, plain)))
+        for cell, value, _ in cells[self.cell_count:]:
+            self.cells.append(cell)
+            self.cell_values.append(value)
+        self.cell_count = _len(cells)
+        self.shape()
+
+    def shape(self) -> None:
+        """The sizes and the strict namespaces' keys, as last judged."""
+        self.sizes = _tuple(_map(_size_of, self.plain))
+        self.strict = _tuple(space for space in self.plain
+                             if space.policy != NEW_IGNORED and _len(space.names) != space.size)
+        self.strict_maps = _tuple(_map(_real_of, self.strict))
+        self.strict_keys = _tuple(_chain(_map(_order_of, self.strict)))
+
+
 class Guard:
     def __init__(self) -> None:
         self.notes: List[str] = []
@@ -181,6 +260,7 @@ class Guard:
         self._spaces: List[_Namespace] = []
         self._containers: List[_Container] = []
         self._cells: List[Tuple[Any, Any, str]] = []
+        self._closures: List[Tuple[Any, str]] = []  # every cell of a guarded function, empty too
         self._sys_modules: List[Tuple[str, Any]] = []
         self._finders: Tuple[Any, ...] = ()
         self._functions: Set[int] = set()   # ids of guarded functions (audit hook)
@@ -197,9 +277,10 @@ class Guard:
         self.modules = sys.modules   # the real sys.modules, whatever sys.modules becomes
         self._loaded: Tuple[List[Any], str, Any] = ([], "", None)
         self._adopted = 0
-        self._flat: Optional[Tuple[Any, ...]] = None
-        self._cell_flat: Tuple[Tuple[Any, ...], Tuple[Any, ...]] = ((), ())
+        self._flat: Optional[_Flat] = None
+        self._container_flat: Optional[Tuple[Any, ...]] = None
         self._hooked = False
+        self._harness_names: Optional[Tuple[str, ...]] = None
 
     # -- notes ---------------------------------------------------------------------------
     def note(self, what: str) -> None:
@@ -215,33 +296,24 @@ class Guard:
         ``shim``: the pytest stand-in, which may gain the attributes ``shim_lazy``;
         ``objects``: (object, label, names of its attributes that may change); ``finders``:
         pykata's import hooks, first in ``sys.meta_path``; ``class_state``: (class, name)
-        of the runner's class attributes that change as it runs."""
-        modules = self.modules
+        of the runner's class attributes that change as it runs.
+
+        The record of the builtins, ``unittest`` and the harness's own modules is the same
+        for every job: when ``prepare`` took it in this process (the embedded engine's
+        zygote, before it forked this job) and it still holds, it is taken from there."""
         self._class_state = frozenset(class_state)
         self._shim = shim
         self._unittest = unittest_module
         self._finders = _tuple(finders)
-        # builtins: every name but the free ones, new names allowed
-        bdict = builtins.__dict__
-        names = [n for n in bdict if n not in FREE_BUILTINS]
-        self._watch_dict(bdict, "builtins", names, NEW_IGNORED)
-        self._objects.add(_id(builtins))
-        self._keep.append(builtins)
-        # sys
+        world = _PREPARED.pop("world", None)  # once per process: a job's guard owns it
+        if world is None or not self._take_world(world):
+            self._record_world()
+        # sys: its dict differs in every job (argv, streams); the watched names do not
         sdict = _module_dict(sys)
-        self._watch_dict(sdict, "sys", [n for n in SYS_NAMES if n in sdict], NEW_IGNORED)
+        names = [n for n in SYS_NAMES if n in sdict]
+        self._spaces.insert(1, _Namespace(sdict, False, "sys", names, [sdict[n] for n in names],
+                                          sdict, _len(sdict), NEW_IGNORED))
         self._objects.add(_id(sys))
-        # unittest and the harness: globals, classes, functions, containers
-        for name in UNITTEST_MODULES:
-            module = modules.get(name)
-            if module is not None:
-                self._watch_module(name, module, containers=False, data=False)
-                self._sys_modules.append((name, module))
-        for name, module in sorted(modules.items()):
-            if (name == HARNESS or name.startswith(HARNESS + ".")) and module is not None:
-                # the guard's own state changes; config's sets are read before the snapshot
-                self._watch_module(name, module, containers=name not in (
-                    __name__, f"{__package__}.config"))
         # the pytest stand-in
         sdict = _module_dict(shim)
         shim_names = [n for n in sdict]
@@ -255,6 +327,67 @@ class Guard:
         for obj, label, free in objects:
             self.watch_object(obj, label, free)
         self._flat = None
+        self._container_flat = None
+
+    def _record_world(self) -> None:
+        """Record the builtins (first: the sys namespace goes second), ``unittest``'s
+        modules and the harness's own: their globals, classes, functions, containers."""
+        modules = self.modules
+        # builtins: every name but the free ones, new names allowed
+        bdict = builtins.__dict__
+        names = [n for n in bdict if n not in FREE_BUILTINS]
+        self._watch_dict(bdict, "builtins", names, NEW_IGNORED)
+        self._objects.add(_id(builtins))
+        self._keep.append(builtins)
+        for name in UNITTEST_MODULES:
+            module = modules.get(name)
+            if module is not None:
+                self._watch_module(name, module, containers=False, data=False)
+                self._sys_modules.append((name, module))
+        for name, module in _harness_modules(modules):
+            # the guard's own state changes; config's sets are read before the snapshot
+            self._watch_module(name, module, containers=name not in (
+                __name__, f"{__package__}.config"))
+
+    def _take_world(self, world: "_World") -> bool:
+        """Take ``prepare``'s record if it still holds: the same ``unittest``, class state and
+        modules, and every namespace it walked with the same keys and values (by identity).
+        A class that changed since (``patch_unittest`` replaces methods of ``TestCase``) is
+        recorded again; any other change, and the whole record is made anew (False).
+        Whatever is read rather than walked (the cells' contents, the containers'
+        contents) is read now."""
+        modules = self.modules
+        if world.unittest is not self._unittest or world.class_state != self._class_state \
+                or _any(_map(is_not, _map(modules.get, UNITTEST_MODULES),
+                             world.unittest_modules)):
+            return False
+        # A harness module imported since would be an attribute of its package, whose
+        # namespace is recorded: only the recorded ones need looking up.
+        if _any(_map(is_not, _map(modules.get, world.module_names), world.modules)):
+            return False
+        stale = world.stale()
+        if stale is None:
+            return False
+        self._harness_names = world.module_names
+        self._functions = world.functions
+        self._objects = world.objects
+        self._keep = world.keep
+        self._seen_classes = world.seen
+        self._sys_modules = list(world.sys_modules)
+        self._containers = [_Container(target, label) for target, label in world.containers]
+        self._closures = list(world.closures)
+        for cell, label in world.closures:
+            try:
+                self._cells.append((cell, _cell_get(cell), label))
+            except ValueError:
+                pass  # an empty cell
+        for index, space in enumerate(world.spaces):
+            if index in stale:
+                self._seen_classes.discard(_id(space.target))
+                self._watch_class(space.target, space.label, space.kind)
+            else:
+                self._spaces.append(space)
+        return True
 
     def watch_object(self, obj: Any, label: str, free: Sequence[str] = ()) -> None:
         """Watch an object of the runner: its attributes (but ``free``) and its class."""
@@ -320,7 +453,7 @@ class Guard:
             for klass in _type_mro(cls)[1:]:
                 allowed.update(n for n, v in _type_dict(klass).items() if not _is_data(v))
         self._spaces.append(_Namespace(cls, True, label, names, [proxy[n] for n in names],
-                                       proxy, _len(proxy), policy, allowed))
+                                       proxy, _len(proxy), policy, allowed, kind=what))
         for name in names:
             value = proxy[name]
             if _type(value) is _FunctionType:
@@ -343,6 +476,7 @@ class Guard:
             self._functions.add(_id(func))
             self._keep.append(func)
             for cell in func.__closure__ or ():
+                self._closures.append((cell, label))
                 try:
                     self._cells.append((cell, _cell_get(cell), label))
                 except ValueError:
@@ -383,7 +517,6 @@ class Guard:
         for fdef in fdefs.values():
             self.watch_object(fdef, f"fixture {fdef.name!r}", ("cache",))
             self._watch_function(fdef.func, f"fixture {fdef.name!r}")
-        self._flat = None
 
     def check_item(self, item: Any) -> None:
         """Put back what changed in a collected test since collection."""
@@ -490,62 +623,44 @@ class Guard:
                                                    if not _any(x is f for f in self._finders)]
             if missing:
                 self.note("pykata's import hooks were removed from sys.meta_path")
-        if self._flat is None or self._flat[0] != _len(self._spaces):
-            self._flatten()
-        (_, dicts, keys, values, maps, sizes, owners, owned, strict_maps, strict_keys,
-         odd) = self._flat
-        if _any(_map(is_not, _map(_object_dict, owners, repeat("__dict__")), owned)) or \
-                _tuple(_map(_len, maps)) != sizes or \
-                _any(_map(is_not, _map(_dict_get, dicts, keys, repeat(_MISSING)), values)) or \
-                _any(_map(is_not, _chain(strict_maps), strict_keys)) or \
-                _any(_len(space.mapping()) != space.size or _any(_map(
+        flat = self._flat
+        if flat is None:
+            self._flat = flat = _Flat()
+        if flat.count != _len(self._spaces) or flat.cell_count != _len(self._cells):
+            flat.extend(self._spaces, self._cells)
+        if _any(_map(is_not, _map(_object_dict, flat.owners, repeat("__dict__")), flat.owned)) \
+                or _any(_map(is_not, _map(_dict_get, flat.dicts, flat.keys, repeat(_MISSING)),
+                             flat.values)) \
+                or _any(_len(space.mapping()) != space.size or _any(_map(
                     is_not, _map(space.mapping().get, space.names, repeat(_MISSING)),
-                    space.values)) for space in odd):
+                    space.values)) for space in flat.odd):
             self._slow_spaces()
-        cells, cell_values = self._cell_flat
+        else:
+            now = _tuple(_map(_len, flat.maps))
+            if now != flat.sizes:
+                self._grown(now, flat)
+            elif _any(_map(is_not, _chain(flat.strict_maps), flat.strict_keys)):
+                self._slow_spaces()
         try:
-            changed = _any(_map(is_not, _map(_cell_get, cells), cell_values))
+            changed = _any(_map(is_not, _map(_cell_get, flat.cells), flat.cell_values))
         except ValueError:
             changed = True
         if changed:
             self._slow_cells()
-        for container in self._containers:
-            self._check_container(container)
+        self._check_containers()
         return bool(self.notes)
 
-    def _flatten(self) -> None:
-        """Lay the snapshot out for ``check``'s fast path: a few passes over everything in
-        C (``map``), no Python loop per entry: every watched entry looked up, the sizes,
-        and the keys in order where a key may not be swapped for another unwatched."""
-        dicts: List[Dict[str, Any]] = []
-        keys: List[str] = []
-        values: List[Any] = []
-        maps: List[Dict[str, Any]] = []
-        sizes: List[int] = []
-        owners: List[Any] = []
-        owned: List[Any] = []
-        strict_maps: List[Dict[str, Any]] = []
-        odd: List[_Namespace] = []  # read through their proxy (never in CPython)
-        for space in self._spaces:
-            if space.owner is not None:
-                owners.append(space.owner)
-                owned.append(space.target)
-            real = space.real
-            if _type(real) is not dict:
-                odd.append(space)
-                continue
-            maps.append(real)
-            sizes.append(space.size)
-            dicts.extend(repeat(real, _len(space.names)))
-            keys.extend(space.names)
-            values.extend(space.values)
-            if space.policy != NEW_IGNORED and _len(space.names) != _len(real):
-                strict_maps.append(real)
-        self._flat = (_len(self._spaces), _tuple(dicts), _tuple(keys), _tuple(values),
-                      _tuple(maps), _tuple(sizes), _tuple(owners), _tuple(owned),
-                      _tuple(strict_maps), _tuple(_chain(strict_maps)), _tuple(odd))
-        self._cell_flat = (_tuple(c for c, _, _ in self._cells),
-                           _tuple(v for _, v, _ in self._cells))
+    def _grown(self, now: Tuple[int, ...], flat: "_Flat") -> None:
+        """Every watched entry is in place, but some namespaces have more (or fewer) keys:
+        judge their new keys (a test module's new global, a test class's new attribute),
+        unless a strict namespace's old keys are no longer its first ones, in their order
+        (one was swapped for another): then look at everything."""
+        if _any(_any(_map(is_not, space.real, space.order)) for space in flat.strict):
+            self._slow_spaces()
+            return
+        for space in _compress(flat.plain, _map(ne, now, flat.sizes)):
+            self._new_keys(space, space.mapping())
+        flat.shape()
 
     def _slow_spaces(self) -> None:
         for space in self._spaces:
@@ -602,6 +717,7 @@ class Guard:
         if accepted:
             space.known = known | frozenset(accepted)
         space.size = _len(mapping)
+        space.order = _tuple(mapping)
 
     @staticmethod
     def _new_key_allowed(space: _Namespace, key: Any, value: Any) -> bool:
@@ -616,6 +732,27 @@ class Guard:
             return True
         # NEW_DUNDER: no new special method, nothing hiding an inherited attribute
         return not (key.startswith("__") and key.endswith("__")) and key not in space.allowed
+
+    def _check_containers(self) -> None:
+        flat = self._container_flat
+        if flat is None:
+            containers = self._containers
+            lists = [c for c in containers if _type(c.target) is list]
+            dicts = [c for c in containers if _type(c.target) is dict]
+            self._container_flat = flat = (
+                _tuple(c.target for c in containers), _tuple(_len(c.items) for c in containers),
+                _tuple(c.target for c in lists), _tuple(_chain(c.items for c in lists)),
+                _tuple(c.target for c in dicts), _tuple(_chain(c.keys for c in dicts)),
+                _tuple(_chain(c.values for c in dicts)),
+                _tuple(c for c in containers if _type(c.target) is set))
+        targets, sizes, lists, items, dicts, keys, values, sets = flat
+        if _tuple(_map(_len, targets)) != sizes or \
+                _any(_map(is_not, _chain(lists), items)) or \
+                _any(_map(is_not, _chain(dicts), keys)) or \
+                _any(_map(is_not, _chain(_map(_dict_values, dicts)), values)) or \
+                _any(_frozenset(_map(_id, c.target)) != c.ids for c in sets):
+            for container in self._containers:
+                self._check_container(container)
 
     def _check_container(self, container: _Container) -> None:
         target, items = container.target, container.items
@@ -659,10 +796,91 @@ class Guard:
 
     # -- sys.modules ---------------------------------------------------------------------
     def hide(self) -> None:
-        """Take the harness's modules out of sys.modules (they stay alive here)."""
+        """Take the harness's modules out of sys.modules (they stay alive here): the ones
+        ``prepare`` found, when the snapshot took its record (it checked they are all
+        there is), else every one."""
         modules = self.modules
-        for name in [n for n in modules if n == HARNESS or n.startswith(HARNESS + ".")]:
-            _HIDDEN[name] = modules.pop(name)
+        names = self._harness_names
+        if names is None:
+            names = [n for n in modules if n == HARNESS or n.startswith(HARNESS + ".")]
+        for name in names:
+            if name in modules:
+                _HIDDEN[name] = modules.pop(name)
+
+
+def _harness_modules(modules: Dict[str, Any]) -> List[Tuple[str, Any]]:
+    """The harness's modules in ``modules``, by name."""
+    prefix = HARNESS + "."
+    return sorted((name, module) for name, module in list(modules.items())
+                  if (name == HARNESS or (_type(name) is str and name.startswith(prefix)))
+                  and module is not None)
+
+
+class _World:
+    """What ``Guard._record_world`` recorded, with what it depends on: every namespace it
+    walked (all its keys and values, not only the watched ones, since which are watched
+    and what is walked from there depend on them), the modules, the class state."""
+
+    __slots__ = ("unittest", "class_state", "unittest_modules", "module_names", "modules",
+                 "spaces", "maps",
+                 "space_keys", "space_values", "sizes", "keys", "values", "ends",
+                 "functions", "objects", "keep", "seen", "closures", "containers",
+                 "sys_modules")
+
+    def __init__(self, guard: "Guard") -> None:
+        modules = guard.modules
+        self.unittest = guard._unittest
+        self.class_state = guard._class_state
+        self.unittest_modules = _tuple(_map(modules.get, UNITTEST_MODULES))
+        harness = _harness_modules(modules)
+        self.module_names = _tuple(name for name, _ in harness)
+        self.modules = _tuple(module for _, module in harness)
+        self.spaces = _tuple(guard._spaces)
+        self.maps = _tuple(_map(_real_of, self.spaces))
+        self.space_keys = _tuple(_tuple(m) for m in self.maps)
+        self.space_values = _tuple(_tuple(m.values()) for m in self.maps)
+        self.sizes = _tuple(_map(_len, self.space_keys))
+        self.keys = _tuple(_chain(self.space_keys))
+        self.values = _tuple(_chain(self.space_values))
+        self.ends = _tuple(accumulate(self.sizes))
+        self.functions = guard._functions
+        self.objects = guard._objects
+        self.keep = guard._keep
+        self.seen = guard._seen_classes
+        self.closures = _tuple(guard._closures)
+        self.containers = _tuple((c.target, c.label) for c in guard._containers)
+        self.sys_modules = _tuple(guard._sys_modules)
+
+    def stale(self) -> Optional[Set[int]]:
+        """The indexes of the recorded classes whose namespace changed since, or None when
+        anything else did."""
+        maps = self.maps
+        if _tuple(_map(_len, maps)) == self.sizes and \
+                not _any(_map(is_not, _chain(maps), self.keys)):
+            flags = _tuple(_map(is_not, _chain(_map(_dict_values, maps)), self.values))
+            stale = {bisect_right(self.ends, at) for at in _compress(_count(), flags)}
+        else:
+            stale = {index for index, (mapping, keys, values) in enumerate(
+                zip(maps, self.space_keys, self.space_values))
+                if _len(mapping) != _len(keys) or _any(_map(is_not, mapping, keys))
+                or _any(_map(is_not, _dict_values(mapping), values))}
+        if _any(not self.spaces[index].is_class for index in stale):
+            return None
+        return stale
+
+
+def prepare(unittest_module: Any, class_state: Iterable[Tuple[type, str]]) -> None:
+    """Record once, ahead of every job, what ``Guard.snapshot`` records of the builtins,
+    ``unittest`` and the harness's modules: the embedded engine's zygote calls this (through
+    ``main.zygote_warmup``) once the harness is imported, and every job it forks inherits the
+    record instead of walking them again. A job's snapshot takes it only where it still
+    holds (``Guard._take_world``); no job's state is in it."""
+    guard = Guard()
+    guard._class_state = frozenset(class_state)
+    guard._unittest = unittest_module
+    guard._record_world()
+    if _all(_type(m) is dict for m in _map(_real_of, guard._spaces)):
+        _PREPARED["world"] = _World(guard)
 
 
 try:  # the C functions: signal.pthread_sigmask makes an enum of every signal number

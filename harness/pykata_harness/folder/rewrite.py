@@ -18,6 +18,7 @@ import importlib.abc
 import importlib.machinery
 import io
 import os
+import re
 import sys
 from types import ModuleType
 from typing import Dict, List, Optional, Sequence, Tuple
@@ -226,8 +227,23 @@ def rewrite_tree(tree: ast.Module) -> ast.Module:
     return tree
 
 
+# The word ``assert`` (an assert statement cannot be spelled without it), and a PEP 263
+# encoding declaration (in another encoding the bytes of the source may spell it otherwise).
+_ASSERT_WORD = re.compile(rb"\bassert\b")
+_CODING = re.compile(rb"coding[:=]")
+_LINES = re.compile(rb"\r\n|\r|\n")
+
+
+def _any_coding(lines: Sequence[bytes]) -> bool:
+    return any(_CODING.search(line) for line in lines)
+
+
 def compile_test_source(source: bytes, path: str) -> object:
-    """Parse, rewrite and compile the source of a test module or conftest.py."""
+    """Parse, rewrite and compile the source of a test module or conftest.py. A UTF-8
+    source without the word ``assert`` (a unittest module) has nothing to rewrite: it is
+    compiled as it is, which gives the same code without building its tree."""
+    if _ASSERT_WORD.search(source) is None and not _any_coding(_LINES.split(source, 2)[:2]):
+        return compile(source, path, "exec", dont_inherit=True)
     tree = ast.parse(source, filename=path)
     rewrite_tree(tree)
     return compile(tree, path, "exec", dont_inherit=True)

@@ -68,17 +68,32 @@ EQUALITY = ("assertEqual", "assertEquals", "failUnlessEqual", "assertListEqual",
 INEQUALITY = ("assertNotEqual", "assertNotEquals", "failIfEqual")
 
 
+# The strict methods, made once per process for the methods they replace (in the embedded
+# engine's zygote: once for every job): name -> (unittest's method, pykata's).
+_MADE: Dict[str, Tuple[Any, Any]] = {}
+
+
 def patch_unittest() -> None:
     """Make unittest's equality assertions strict (see strict.py); idempotent."""
     case = unittest.TestCase
-    for name in EQUALITY:
-        original = case.__dict__.get(name)
-        if original is not None and not getattr(original, _PATCHED, False):
-            setattr(case, name, _strict_equal(original))
-    for name in INEQUALITY:
-        original = case.__dict__.get(name)
-        if original is not None and not getattr(original, _PATCHED, False):
-            setattr(case, name, _strict_not_equal(original))
+    for names, make in ((EQUALITY, _strict_equal), (INEQUALITY, _strict_not_equal)):
+        for name in names:
+            original = case.__dict__.get(name)
+            if original is None or getattr(original, _PATCHED, False):
+                continue
+            made = _MADE.get(name)
+            if made is None or made[0] is not original:
+                made = _MADE[name] = (original, make(original))
+            setattr(case, name, made[1])
+
+
+def unpatch_unittest() -> None:
+    """Put unittest's own methods back (the zygote patches unittest only while the guard
+    records it as every job will see it: folder.prepare_zygote)."""
+    case = unittest.TestCase
+    for name, (original, strict) in _MADE.items():
+        if case.__dict__.get(name) is strict:
+            setattr(case, name, original)
 
 
 class UnitResult:
