@@ -557,7 +557,9 @@ pub(crate) fn spawn_with(
 /// the main process's confinement (namespaces, the new root with `plan.read_only`, an empty
 /// scratch tmpfs at `plan.scratch_dir`, the fork of the main process), whose closure then
 /// waits in [`JobHandoff::receive`] until [`WarmSandbox::start`] hands it a job. Starting a
-/// warm sandbox costs a scratch copy and the confinement only.
+/// warm sandbox costs a scratch copy and the confinement only. Returns once the init is
+/// cloned: the init and the main process finish the build on their own, and `start` waits
+/// for them (and reports a build that failed).
 ///
 /// Only for a single-threaded caller (the embedded engine's zygote), only as root (the
 /// job's scratch tmpfs is made by the caller, outside the sandbox), and only with the full
@@ -601,6 +603,7 @@ pub fn spawn_warm(plan: &SandboxPlan, main: WarmMain) -> Result<WarmSandbox, San
         exec_read: parts.exec_read,
         bp: parts.bp,
         plan: plan.clone(),
+        ready: false,
     })
 }
 
@@ -611,6 +614,9 @@ pub struct WarmSandbox {
     exec_read: OwnedFd,
     bp: Blueprint,
     plan: SandboxPlan,
+    /// Its main process said it waits for a job (it builds itself after `spawn_warm`
+    /// returns).
+    ready: bool,
 }
 
 impl std::fmt::Debug for WarmSandbox {
@@ -626,6 +632,11 @@ impl WarmSandbox {
     /// scratch folder appears there, whatever its path on the host.
     pub fn scratch_dir(&self) -> &Path {
         &self.plan.scratch_dir
+    }
+
+    /// The host pid of the sandbox's init.
+    pub fn pid(&self) -> u32 {
+        self.child.pid()
     }
 
     /// The plan the sandbox was built with.
@@ -650,7 +661,21 @@ impl WarmSandbox {
             exec_read,
             bp,
             plan,
+            ready,
         } = self;
+        if !ready {
+            let built = match read_records(&exec_read, true) {
+                Some((None, notes, true)) => Ok(notes),
+                Some((Some(r), _, _)) => Err(describe_record(&bp, &r)),
+                Some((None, _, false)) => Err("the warm sandbox ended before it was ready".into()),
+                None => Err(format!(
+                    "the warm sandbox did not finish its setup within {} s",
+                    SETUP_TIMEOUT.as_secs()
+                )),
+            };
+            let notes = built.map_err(|reasons| SandboxError::Unavailable { reasons })?;
+            note_weakened(&mut child.isolation, &bp, &notes);
+        }
         let path_error = |source| SandboxError::Path {
             what: "scratch folder",
             path: scratch.to_path_buf(),
@@ -714,24 +739,29 @@ impl WarmSandbox {
                 reasons: describe_record(&bp, &r),
             });
         }
-        for r in notes {
-            let gone = match r.step {
-                step::LANDLOCK => Some("landlock"),
-                step::SECCOMP => Some("seccomp"),
-                _ => None,
-            };
-            if let Some(gone) = gone {
-                child.isolation.mechanisms.retain(|m| !m.starts_with(gone));
-            }
-            child.isolation.missing.push(describe_record(&bp, &r));
-            child.isolation.level = IsolationLevel::Partial;
-        }
+        note_weakened(&mut child.isolation, &bp, &notes);
         if bp.strict && !child.isolation.missing.is_empty() {
             return Err(SandboxError::RequiredIsolationUnavailable {
                 reasons: child.isolation.missing.join("; "),
             });
         }
         Ok(child)
+    }
+}
+
+/// Records setup notes (isolation that could not be applied) in `isolation`.
+fn note_weakened(isolation: &mut IsolationReport, bp: &Blueprint, notes: &[Record]) {
+    for r in notes {
+        let gone = match r.step {
+            step::LANDLOCK => Some("landlock"),
+            step::SECCOMP => Some("seccomp"),
+            _ => None,
+        };
+        if let Some(gone) = gone {
+            isolation.mechanisms.retain(|m| !m.starts_with(gone));
+        }
+        isolation.missing.push(describe_record(bp, r));
+        isolation.level = IsolationLevel::Partial;
     }
 }
 
@@ -1034,7 +1064,13 @@ impl Attempt<'_> {
         }
         sys::write_all(sync_parent.as_raw_fd(), b"g")
             .map_err(io_failure("start the sandbox process"))?;
-        let Some((fatal, notes, ready)) = read_records(&exec_read, warm) else {
+        // A warm sandbox finishes its setup on its own: `WarmSandbox::start` reads how.
+        let records = if warm {
+            Some((None, Vec::new(), true))
+        } else {
+            read_records(&exec_read, false)
+        };
+        let Some((fatal, notes, ready)) = records else {
             return Err(Failure::ModeUnavailable {
                 reason: format!(
                     "the sandbox did not finish its setup within {} s",
