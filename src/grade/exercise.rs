@@ -39,11 +39,15 @@ pub fn grade_exercise(
     report.seed = Some(grader.seed);
     report.engine = grader.engine_name().to_string();
 
-    let (reference, run) = std::thread::scope(|scope| {
-        let reference = scope.spawn(|| grader.reference(exercise));
-        let run = run_case_file(grader, exercise, submission);
-        (reference.join(), run)
-    });
+    // The reference runs beside the submission the first time; later it is cached.
+    let (reference, run) = match grader.reference_if_made(exercise) {
+        Some(reference) => (Ok(reference), run_case_file(grader, exercise, submission)),
+        None => std::thread::scope(|scope| {
+            let reference = scope.spawn(|| grader.reference(exercise));
+            let run = run_case_file(grader, exercise, submission);
+            (reference.join(), run)
+        }),
+    };
     let reference = match reference {
         Ok(Ok(reference)) => reference,
         Ok(Err(error)) => return finish_unusable(report, error, started),

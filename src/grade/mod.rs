@@ -504,14 +504,12 @@ pub struct Grader {
 
 /// Reference runs by exercise folder: with one seed per command, a reference runs once
 /// however many submissions of its exercise are graded.
-type ReferenceCache = std::sync::Mutex<
-    std::collections::HashMap<
-        std::path::PathBuf,
-        std::sync::Arc<
-            std::sync::OnceLock<Result<std::sync::Arc<exercise::ReferenceRun>, GradeError>>,
-        >,
-    >,
->;
+type ReferenceCache =
+    std::sync::Mutex<std::collections::HashMap<std::path::PathBuf, ReferenceSlot>>;
+
+/// One exercise's reference run, made once.
+type ReferenceSlot =
+    std::sync::Arc<std::sync::OnceLock<Result<std::sync::Arc<exercise::ReferenceRun>, GradeError>>>;
 
 impl Grader {
     /// A grader for one command.
@@ -540,17 +538,27 @@ impl Grader {
         &self,
         exercise: &crate::exercise::Exercise,
     ) -> Result<std::sync::Arc<exercise::ReferenceRun>, GradeError> {
-        let slot = {
-            let mut cache = self
-                .references
-                .lock()
-                .unwrap_or_else(|poison| poison.into_inner());
-            cache
-                .entry(exercise.folder(&self.unpacked))
-                .or_default()
-                .clone()
-        };
-        slot.get_or_init(|| exercise::run_reference(self, exercise).map(std::sync::Arc::new))
+        self.reference_slot(exercise)
+            .get_or_init(|| exercise::run_reference(self, exercise).map(std::sync::Arc::new))
+            .clone()
+    }
+
+    /// The reference run of `exercise` if it has already been made (or has failed).
+    pub fn reference_if_made(
+        &self,
+        exercise: &crate::exercise::Exercise,
+    ) -> Option<Result<std::sync::Arc<exercise::ReferenceRun>, GradeError>> {
+        self.reference_slot(exercise).get().cloned()
+    }
+
+    fn reference_slot(&self, exercise: &crate::exercise::Exercise) -> ReferenceSlot {
+        let mut cache = self
+            .references
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner());
+        cache
+            .entry(exercise.folder(&self.unpacked))
+            .or_default()
             .clone()
     }
 
