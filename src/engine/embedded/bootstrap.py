@@ -95,6 +95,117 @@ def preload_step():
     return bool(_pending)
 
 
+def _bundled_exercise(folder):
+    """The module name of the bundled exercise in ``folder`` (unpacked beside the harness,
+    so shipped with pykata and trusted like it), or None."""
+    import re
+
+    exercises = os.path.join(os.path.dirname(_harness_dir), "exercises") + os.sep
+    if not os.path.abspath(folder).startswith(exercises):
+        return None
+    try:
+        with open(os.path.join(folder, "exercise.toml"), encoding="utf-8") as handle:
+            found = re.search(r'^module\s*=\s*"([A-Za-z_][A-Za-z0-9_]*)"', handle.read(), re.M)
+    except OSError:
+        return None
+    if found and all(os.path.exists(os.path.join(folder, f)) for f in ("cases.py", "solution.py")):
+        return found.group(1)
+    return None
+
+
+def learn_touched_pages():
+    """Which pages of the zygote's memory a job writes to: runs the first bundled
+    exercise's reference solution (shipped with pykata: trusted code) in a forked child,
+    the way a job runs, and lists the writable pages that child then holds a private copy
+    of. Each warm sandbox copies them ahead of its job (``MADV_POPULATE_WRITE``) instead of
+    the job taking one copy-on-write fault per page. Returns ``[(start, length), ...]``,
+    ``[]`` when there is no bundled exercise or anything goes wrong."""
+    import glob
+
+    exercises = os.path.join(os.path.dirname(_harness_dir), "exercises")
+    folders = [os.path.dirname(toml) for toml in sorted(
+        glob.glob(os.path.join(exercises, "**", "exercise.toml"), recursive=True))]
+    sample = next(((f, m) for f in folders for m in [_bundled_exercise(f)] if m), None)
+    if sample is None:
+        return []
+    folder, module = sample
+    argv = ["--channel-fd", "3", "exercise", "--cases", os.path.join(folder, "cases.py"),
+            "--submission", os.path.join(folder, "solution.py"), "--module", module,
+            "--seed", "1"]
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            null = os.open(os.devnull, os.O_RDWR)
+            for fd in (0, 1, 2, 3):
+                os.dup2(null, fd)
+            run_child(os.path.join(_harness_dir, "pykata_run.py"), argv, dict(os.environ))
+            os.write(write_end, _private_pages())
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    chunks = []
+    while True:
+        chunk = os.read(read_end, 1 << 16)
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(read_end)
+    os.waitpid(pid, 0)
+    data = b"".join(chunks)
+    return [
+        (int.from_bytes(data[i:i + 8], "little"), int.from_bytes(data[i + 8:i + 16], "little"))
+        for i in range(0, len(data) - 15, 16)
+    ]
+
+
+def _private_pages():
+    """This process's writable private pages mapped only here (copied on write, or new),
+    as ranges: 16 bytes each (start, length), little-endian."""
+    page = os.sysconf("SC_PAGE_SIZE")
+    ranges = []
+    fd = os.open("/proc/self/pagemap", os.O_RDONLY)
+    try:
+        with open("/proc/self/maps") as maps:
+            regions = [line.split() for line in maps]
+        for fields in regions:
+            start, end = (int(x, 16) for x in fields[0].split("-"))
+            perms = fields[1]
+            if "w" not in perms or "p" not in perms or (len(fields) > 5 and fields[5].startswith("[stack")):
+                continue
+            entries = os.pread(fd, (end - start) // page * 8, start // page * 8)
+            run = None
+            for i in range(0, len(entries), 8):
+                entry = int.from_bytes(entries[i:i + 8], "little")
+                # bit 63: present; bit 56: mapped by this process only
+                mine = entry >> 63 & 1 and entry >> 56 & 1
+                address = start + i // 8 * page
+                if mine:
+                    if run is None:
+                        run = [address, page]
+                    else:
+                        run[1] += page
+                elif run is not None:
+                    ranges.append(run)
+                    run = None
+            if run is not None:
+                ranges.append(run)
+    finally:
+        os.close(fd)
+    return b"".join(a.to_bytes(8, "little") + n.to_bytes(8, "little") for a, n in ranges)
+
+
+def precompile(path):
+    """Compile a cases file a job named (``--cases``), so that the children forked from now
+    on find it compiled; only for harnesses that offer it. Compiling runs none of it."""
+    exercise = sys.modules.get("pykata_harness.exercise")
+    if exercise is None:
+        exercise = __import__("pykata_harness.exercise").exercise
+    compile_ahead = getattr(exercise, "precompile_cases", None)
+    if compile_ahead is not None:
+        compile_ahead([path])
+
+
 def _reopen(fd, old, line_buffering):
     # What CPython's create_stdio() builds at start-up, on the job's descriptor: the zygote's
     # own streams were made for /dev/null (seekable, never a tty).

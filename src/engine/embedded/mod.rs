@@ -22,9 +22,21 @@
 //! **Warm sandboxes.** Between jobs (never while a request waits) the zygote builds
 //! sandboxes ahead of their jobs for the shapes of the latest jobs (a shape: the read-only
 //! paths and the isolation demanded), two for the latest shape and one for each of two
-//! others: the namespaces, the new root, the fork of the main process and
-//! `PyOS_AfterFork_Child` are then off the job's path, which costs the scratch copy, the
-//! main process's confinement (Landlock, seccomp, capabilities, rlimits) and the harness.
+//! others; while jobs run, only one, and only when the latest shape has none left (a build
+//! takes CPU from the running jobs). The zygote only clones the sandbox's init; the init and
+//! the main process finish the build on their own while the zygote goes on. The
+//! namespaces, the new root, the fork of the main process and `PyOS_AfterFork_Child` are
+//! then off the job's path, which costs the scratch copy, the main process's confinement
+//! (Landlock, seccomp, capabilities, rlimits) and the harness.
+//!
+//! Two more things keep a job's own path short. While it waits, a warm main process copies
+//! the pages of the zygote's memory that a job writes to (`MADV_POPULATE_WRITE`; which
+//! pages was learned once, by running the first bundled exercise's reference solution in a
+//! forked, trusted child and reading its page map), instead of the job taking a
+//! copy-on-write fault for each. And once confined, it makes a sibling process that shares
+//! its memory and does nothing (`hold_memory_past_exit`), so that its exit, the last step
+//! before the init reports how the job ended, does not wait for that memory to be freed:
+//! the sibling dies with the PID namespace, after the report.
 //! Every job runs in a warm sandbox, built on the spot when none is ready, unless the
 //! grader is not root (the job's scratch tmpfs is made by the zygote as root) or
 //! `ZygoteOptions::warm_sandboxes` is off; then each job's sandbox is built when it comes,

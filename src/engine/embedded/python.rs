@@ -16,6 +16,9 @@ use crate::sandbox::{
 
 const BOOTSTRAP: &str = include_str!("bootstrap.py");
 
+/// `madvise` advice (Linux 5.14): fault the range in writable, as writes would.
+const MADV_POPULATE_WRITE: libc::c_int = 23;
+
 /// The initialised interpreter, with the harness imported.
 pub(super) struct Interpreter {
     bootstrap: Py<PyModule>,
@@ -87,6 +90,32 @@ impl Interpreter {
         })
     }
 
+    /// The zygote's pages a job writes to, learned from a trusted sample job
+    /// (`bootstrap.learn_touched_pages`: a run of the first bundled exercise's reference).
+    /// (start, length) ranges; empty when there is none, or on any failure.
+    pub(super) fn learn_touched_pages(&self) -> Vec<(usize, usize)> {
+        Python::attach(|py| {
+            self.bootstrap
+                .bind(py)
+                .getattr("learn_touched_pages")
+                .and_then(|learn| learn.call0())
+                .and_then(|ranges| ranges.extract())
+                .unwrap_or_default()
+        })
+    }
+
+    /// Compiles the cases file at `path` for the children forked from now on
+    /// (`bootstrap.precompile`). Errors are ignored: the child compiles it then.
+    pub(super) fn precompile(&self, path: &str) {
+        Python::attach(|py| {
+            let _ = self
+                .bootstrap
+                .bind(py)
+                .getattr("precompile")
+                .and_then(|precompile| precompile.call1((path,)));
+        });
+    }
+
     /// What the interpreter reported about itself at start-up.
     pub(super) fn info(&self) -> &ZygoteInfo {
         &self.info
@@ -146,13 +175,21 @@ impl Interpreter {
     pub(super) fn spawn_warm(
         &self,
         plan: &SandboxPlan,
+        touched: &[(usize, usize)],
         child: fn(Python<'_>, &Interpreter, &EmbeddedJob) -> i32,
     ) -> Result<WarmSandbox, SandboxError> {
         let interpreter: *const Interpreter = self;
+        let touched = touched.to_vec();
         let main: WarmMain = Box::new(move |handoff: JobHandoff<'_>| {
             // SAFETY: as in spawn_sandboxed: this process is a copy of the zygote made while
             // its only thread was attached, between PyOS_BeforeFork and PyOS_AfterFork_Parent.
             unsafe { ffi::PyOS_AfterFork_Child() };
+            // Copy now, while waiting, the pages a job would copy one fault at a time.
+            for &(start, length) in &touched {
+                // SAFETY: MADV_POPULATE_WRITE only faults pages in (copying shared ones); it
+                // changes no content, and fails harmlessly on a range not mapped writable.
+                unsafe { libc::madvise(start as *mut libc::c_void, length, MADV_POPULATE_WRITE) };
+            }
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
                 let payload = handoff.receive();
                 let job: EmbeddedJob = match serde_json::from_slice(&payload) {
@@ -162,6 +199,7 @@ impl Interpreter {
                         return 70; // EX_SOFTWARE
                     }
                 };
+                hold_memory_past_exit();
                 // SAFETY: as in spawn_sandboxed.
                 let py = unsafe { Python::assume_attached() };
                 // SAFETY: as in spawn_sandboxed: this process's copy of the interpreter.
@@ -198,6 +236,55 @@ impl Interpreter {
             ));
             70 // EX_SOFTWARE
         })
+    }
+}
+
+/// Makes a process that shares this one's memory and does nothing else, so that this
+/// process's exit does not wait for its memory to be torn down (a copy of the zygote's:
+/// freeing it takes milliseconds, the last step before the sandbox's init can say how the
+/// job ended). The holder is a sibling (a child of the sandbox's init), made after the
+/// process is confined, so it is confined the same way; it closes its descriptors (the
+/// job's pipes must close when this process ends), blocks every signal and waits; it dies
+/// with the sandbox's PID namespace, after the init has reported, and its end frees the
+/// memory. If it cannot be made, this process's exit frees the memory as before.
+fn hold_memory_past_exit() {
+    const STACK: usize = 16 * 1024;
+    #[repr(align(16))]
+    struct Stack {
+        _bytes: [u8; STACK],
+    }
+    static mut HOLDER_STACK: Stack = Stack { _bytes: [0; STACK] };
+    extern "C" fn hold(_: *mut libc::c_void) -> libc::c_int {
+        // Raw system calls only: this runs on a borrowed stack in shared memory, and a
+        // failing libc call would write errno into the other process's thread data. None
+        // of these fails.
+        let all: u64 = !0;
+        // SAFETY: plain system calls with valid arguments.
+        unsafe {
+            libc::syscall(
+                libc::SYS_rt_sigprocmask,
+                libc::SIG_BLOCK,
+                &all as *const u64,
+                std::ptr::null_mut::<u64>(),
+                8usize,
+            );
+            libc::syscall(libc::SYS_close_range, 0u32, u32::MAX, 0u32);
+            loop {
+                libc::syscall(libc::SYS_pause);
+            }
+        }
+    }
+    // SAFETY: the holder runs `hold` on its own static stack (nothing else uses it) and
+    // never returns; CLONE_VM shares memory, not descriptors or signal handlers; exit
+    // signal 0: the init's own wait loop leaves it alone, the kernel reaps it.
+    unsafe {
+        let top = (&raw mut HOLDER_STACK).cast::<u8>().add(STACK);
+        libc::clone(
+            hold,
+            top.cast(),
+            libc::CLONE_VM | libc::CLONE_PARENT,
+            std::ptr::null_mut(),
+        );
     }
 }
 

@@ -130,6 +130,8 @@ fn serve(args: Args) -> i32 {
         running: Vec::new(),
         pool,
         preloading: true,
+        to_compile: Vec::new(),
+        compiled: std::collections::HashSet::new(),
     };
     zygote.run()
 }
@@ -139,6 +141,8 @@ fn serve(args: Args) -> i32 {
 const SHELVES: usize = 3;
 const DEPTH_LATEST: usize = 2;
 const DEPTH_OTHERS: usize = 1;
+/// Most cases files the zygote compiles for its children.
+const MAX_COMPILED: usize = 64;
 /// Failed builds after which a shape gets no more warm sandboxes.
 const MAX_FAILURES: u32 = 3;
 
@@ -154,6 +158,9 @@ struct Pool {
     scratch: PathBuf,
     /// Warm sandboxes are not used here (not root, or turned off).
     disabled: bool,
+    /// The pages a job writes to (`Interpreter::learn_touched_pages`), which each warm
+    /// sandbox copies before its job comes.
+    touched: Vec<(usize, usize)>,
 }
 
 struct Shelf {
@@ -180,6 +187,7 @@ impl Pool {
             shelves: Vec::new(),
             scratch,
             disabled,
+            touched: Vec::new(),
         }
     }
 
@@ -213,20 +221,34 @@ impl Pool {
         warm.or_else(|| self.build(0, interpreter))
     }
 
-    /// The shelf that should get the next warm sandbox, if any.
-    fn wanting(&self) -> Option<usize> {
+    /// Kills the ready warm sandboxes (they are rebuilt between jobs).
+    fn discard_ready(&mut self) {
+        for shelf in &mut self.shelves {
+            shelf.ready.clear();
+        }
+    }
+
+    /// The shelf that should get the next warm sandbox, if any. While jobs run (`busy`),
+    /// only the latest shape's, and only when it has none left: building one takes CPU
+    /// from the running jobs, so the pool fills up between jobs.
+    fn wanting(&self, busy: bool) -> Option<usize> {
         if self.disabled {
             return None;
         }
         self.shelves.iter().enumerate().position(|(i, shelf)| {
-            let depth = if i == 0 { DEPTH_LATEST } else { DEPTH_OTHERS };
+            let depth = match (i, busy) {
+                (0, true) => 1,
+                (_, true) => 0,
+                (0, false) => DEPTH_LATEST,
+                _ => DEPTH_OTHERS,
+            };
             shelf.failures < MAX_FAILURES && shelf.ready.len() < depth
         })
     }
 
     /// Builds one warm sandbox for the shelf that wants one most.
-    fn refill_one(&mut self, interpreter: &Interpreter) {
-        if let Some(i) = self.wanting()
+    fn refill_one(&mut self, interpreter: &Interpreter, busy: bool) {
+        if let Some(i) = self.wanting(busy)
             && let Some(warm) = self.build(i, interpreter)
         {
             self.shelves[i].ready.push(warm);
@@ -245,7 +267,7 @@ impl Pool {
             limits: shelf.limits.clone(),
             request: shelf.request,
         };
-        match interpreter.spawn_warm(&plan, child_main) {
+        match interpreter.spawn_warm(&plan, &self.touched, child_main) {
             Ok(warm) => Some(warm),
             // This shape's jobs get cold sandboxes, which say what is wrong.
             Err(_) => {
@@ -290,6 +312,12 @@ struct Zygote {
     /// Modules and warm-up the interpreter still has to load between jobs
     /// (`Interpreter::preload_step`), before any warm sandbox is built.
     preloading: bool,
+    /// Cases files jobs named that the interpreter has not compiled yet (idle work once the
+    /// preloading is done, before warm sandboxes, so that the next ones inherit them
+    /// compiled).
+    to_compile: Vec<String>,
+    /// Cases files already queued or compiled.
+    compiled: std::collections::HashSet<String>,
 }
 
 /// One job's sandbox and the socket to report on.
@@ -314,7 +342,9 @@ impl Zygote {
                     .map(|&i| pollfd(self.running[i].socket.as_fd())),
             );
             // Between jobs, build warm sandboxes; never keep a request waiting for one.
-            let idle_work = self.preloading || self.pool.wanting().is_some();
+            let busy = !self.running.is_empty();
+            let idle_work =
+                self.preloading || !self.to_compile.is_empty() || self.pool.wanting(busy).is_some();
             let timeout = if idle_work { 0 } else { -1 };
             // SAFETY: a valid array of pollfds of the stated length.
             let rc = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, timeout) };
@@ -325,7 +355,13 @@ impl Zygote {
                 return self.shut_down(1);
             }
             if rc == 0 {
-                if self.preloading {
+                if !self.preloading
+                    && let Some(path) = self.to_compile.pop()
+                {
+                    self.interpreter.precompile(&path);
+                    // Warm sandboxes forked before lack it: replace them.
+                    self.pool.discard_ready();
+                } else if self.preloading {
                     self.preloading = self.preload_step();
                     if !self.preloading && thread_count() != 1 {
                         // A preloaded module started a thread: forking would copy locks
@@ -333,8 +369,13 @@ impl Zygote {
                         eprint_fd2("pykata zygote: a preloaded module started a thread\n");
                         return self.shut_down(1);
                     }
+                    if !self.preloading && !self.pool.disabled {
+                        self.pool.touched = self.interpreter.learn_touched_pages();
+                        // Those built before do without.
+                        self.pool.discard_ready();
+                    }
                 } else {
-                    self.pool.refill_one(&self.interpreter);
+                    self.pool.refill_one(&self.interpreter, busy);
                 }
                 continue;
             }
@@ -358,6 +399,22 @@ impl Zygote {
                     Ok(None) | Err(_) => return self.shut_down(0),
                 }
             }
+        }
+    }
+
+    /// Queues the job's cases file (exercise mode's `--cases PATH`) for compiling in the
+    /// zygote, the first time a job names it.
+    fn note_cases_file(&mut self, job: &EmbeddedJob) {
+        let path = job
+            .argv
+            .iter()
+            .position(|arg| arg == "--cases")
+            .and_then(|i| job.argv.get(i + 1));
+        if let Some(path) = path
+            && self.compiled.len() < MAX_COMPILED
+            && self.compiled.insert(path.clone())
+        {
+            self.to_compile.push(path.clone());
         }
     }
 
@@ -388,6 +445,7 @@ impl Zygote {
             Ok(job) => job,
             Err(err) => return refuse(format!("malformed job request: {err}"), false),
         };
+        self.note_cases_file(&job);
         let child_fds = ChildFds {
             stdout,
             stderr,
@@ -429,9 +487,13 @@ impl Zygote {
     /// folder is too large, say) is refused the same way by a cold one.
     fn start_warm(&mut self, job: &EmbeddedJob, fds: &ChildFds) -> Option<SandboxedChild> {
         let warm = self.pool.take(&job.sandbox, &self.interpreter)?;
+
         let moved = rebase(job, warm.scratch_dir())?;
         let payload = serde_json::to_vec(&moved).ok()?;
-        warm.start(fds, &job.sandbox.scratch_dir, &job.sandbox.limits, &payload)
+        // One process more: the main process's memory holder (`hold_memory_past_exit`).
+        let mut limits = job.sandbox.limits.clone();
+        limits.processes = limits.processes.saturating_add(1);
+        warm.start(fds, &job.sandbox.scratch_dir, &limits, &payload)
             .ok()
     }
 
