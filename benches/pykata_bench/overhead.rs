@@ -24,7 +24,7 @@ struct Subject {
 }
 
 /// The minimal exercise, then retry and lru_cache (rate_limiter is left out: one of its
-/// cases waits 200 ms on the real clock, which dwarfs what this measures).
+/// cases sleeps on the real clock by design, which varies more than what this measures).
 fn subjects(root: &Path) -> Vec<Subject> {
     let folder = root.join("overhead");
     fixtures::make_dir(&folder);

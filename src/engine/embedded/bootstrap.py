@@ -139,8 +139,9 @@ def learn_touched_pages():
             null = os.open(os.devnull, os.O_RDWR)
             for fd in (0, 1, 2, 3):
                 os.dup2(null, fd)
+            before = _page_map()
             run_child(os.path.join(_harness_dir, "pykata_run.py"), argv, dict(os.environ))
-            os.write(write_end, _private_pages())
+            os.write(write_end, _private_pages(before))
         finally:
             os._exit(0)
     os.close(write_end)
@@ -159,39 +160,54 @@ def learn_touched_pages():
     ]
 
 
-def _private_pages():
-    """This process's writable private pages mapped only here (copied on write, or new),
-    as ranges: 16 bytes each (start, length), little-endian."""
+def _page_map():
+    """{(region start, region end): pagemap entries} of this process's writable private
+    mappings (the stack left out)."""
     page = os.sysconf("SC_PAGE_SIZE")
-    ranges = []
+    found = {}
     fd = os.open("/proc/self/pagemap", os.O_RDONLY)
     try:
         with open("/proc/self/maps") as maps:
             regions = [line.split() for line in maps]
         for fields in regions:
             start, end = (int(x, 16) for x in fields[0].split("-"))
-            perms = fields[1]
-            if "w" not in perms or "p" not in perms or (len(fields) > 5 and fields[5].startswith("[stack")):
+            if "w" not in fields[1] or "p" not in fields[1]:
                 continue
-            entries = os.pread(fd, (end - start) // page * 8, start // page * 8)
-            run = None
-            for i in range(0, len(entries), 8):
-                entry = int.from_bytes(entries[i:i + 8], "little")
-                # bit 63: present; bit 56: mapped by this process only
-                mine = entry >> 63 & 1 and entry >> 56 & 1
-                address = start + i // 8 * page
-                if mine:
-                    if run is None:
-                        run = [address, page]
-                    else:
-                        run[1] += page
-                elif run is not None:
-                    ranges.append(run)
-                    run = None
-            if run is not None:
-                ranges.append(run)
+            if len(fields) > 5 and fields[5].startswith("[stack"):
+                continue
+            found[(start, end)] = os.pread(fd, (end - start) // page * 8, start // page * 8)
     finally:
         os.close(fd)
+    return found
+
+
+def _private_pages(before):
+    """The pages that were present in this process (so shared with the zygote) in the page
+    map ``before`` and that it now holds a private copy of (copied on write): ranges of 16
+    bytes each (start, length), little-endian."""
+    page = os.sysconf("SC_PAGE_SIZE")
+    ranges = []
+    for (start, end), entries in _page_map().items():
+        old = before.get((start, end))
+        if old is None:
+            continue
+        run = None
+        for i in range(0, min(len(entries), len(old)), 8):
+            entry = int.from_bytes(entries[i:i + 8], "little")
+            was = int.from_bytes(old[i:i + 8], "little")
+            # bit 63: present; bit 56: mapped by this process only
+            copied = was >> 63 & 1 and not was >> 56 & 1 and entry >> 63 & 1 and entry >> 56 & 1
+            address = start + i // 8 * page
+            if copied:
+                if run is None:
+                    run = [address, page]
+                else:
+                    run[1] += page
+            elif run is not None:
+                ranges.append(run)
+                run = None
+        if run is not None:
+            ranges.append(run)
     return b"".join(a.to_bytes(8, "little") + n.to_bytes(8, "little") for a, n in ranges)
 
 

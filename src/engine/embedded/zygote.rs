@@ -228,27 +228,28 @@ impl Pool {
         }
     }
 
-    /// The shelf that should get the next warm sandbox, if any. While jobs run (`busy`),
-    /// only the latest shape's, and only when it has none left: building one takes CPU
-    /// from the running jobs, so the pool fills up between jobs.
-    fn wanting(&self, busy: bool) -> Option<usize> {
+    /// The shelf that should get the next warm sandbox, if any. While `running` jobs run,
+    /// only the latest shape's, and only as many as run at once (one at least): building one
+    /// takes CPU from the running jobs, so the pool fills up between jobs; but a job that
+    /// finds none waits for one to be built.
+    fn wanting(&self, running: usize) -> Option<usize> {
         if self.disabled {
             return None;
         }
         self.shelves.iter().enumerate().position(|(i, shelf)| {
-            let depth = match (i, busy) {
-                (0, true) => 1,
-                (_, true) => 0,
-                (0, false) => DEPTH_LATEST,
-                _ => DEPTH_OTHERS,
+            let depth = match (i, running) {
+                (0, 0) => DEPTH_LATEST,
+                (_, 0) => DEPTH_OTHERS,
+                (0, running) => running.min(DEPTH_LATEST),
+                _ => 0,
             };
             shelf.failures < MAX_FAILURES && shelf.ready.len() < depth
         })
     }
 
     /// Builds one warm sandbox for the shelf that wants one most.
-    fn refill_one(&mut self, interpreter: &Interpreter, busy: bool) {
-        if let Some(i) = self.wanting(busy)
+    fn refill_one(&mut self, interpreter: &Interpreter, running: usize) {
+        if let Some(i) = self.wanting(running)
             && let Some(warm) = self.build(i, interpreter)
         {
             self.shelves[i].ready.push(warm);
@@ -342,9 +343,10 @@ impl Zygote {
                     .map(|&i| pollfd(self.running[i].socket.as_fd())),
             );
             // Between jobs, build warm sandboxes; never keep a request waiting for one.
-            let busy = !self.running.is_empty();
-            let idle_work =
-                self.preloading || !self.to_compile.is_empty() || self.pool.wanting(busy).is_some();
+            let running = self.running.len();
+            let idle_work = self.preloading
+                || !self.to_compile.is_empty()
+                || self.pool.wanting(running).is_some();
             let timeout = if idle_work { 0 } else { -1 };
             // SAFETY: a valid array of pollfds of the stated length.
             let rc = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, timeout) };
@@ -375,7 +377,7 @@ impl Zygote {
                         self.pool.discard_ready();
                     }
                 } else {
-                    self.pool.refill_one(&self.interpreter, busy);
+                    self.pool.refill_one(&self.interpreter, running);
                 }
                 continue;
             }
