@@ -468,12 +468,17 @@ pub(super) fn pipe() -> SysResult<(c_int, c_int)> {
 
 /// Creates a close-on-exec stream socket pair.
 pub(super) fn socketpair() -> SysResult<(c_int, c_int)> {
+    unix_pair(libc::SOCK_STREAM)
+}
+
+/// A close-on-exec Unix socket pair of type `kind`.
+fn unix_pair(kind: c_int) -> SysResult<(c_int, c_int)> {
     let mut fds = [0 as c_int; 2];
     // SAFETY: valid array of two ints.
     check(unsafe {
         libc::socketpair(
             libc::AF_UNIX,
-            libc::SOCK_STREAM | libc::SOCK_CLOEXEC,
+            kind | libc::SOCK_CLOEXEC,
             0,
             fds.as_mut_ptr(),
         )
@@ -506,17 +511,7 @@ pub(super) unsafe fn execve(
 
 /// Creates a close-on-exec `SOCK_SEQPACKET` socket pair: each send is one message.
 pub(super) fn seqpacket_pair() -> SysResult<(c_int, c_int)> {
-    let mut fds = [0 as c_int; 2];
-    // SAFETY: valid array of two ints.
-    check(unsafe {
-        libc::socketpair(
-            libc::AF_UNIX,
-            libc::SOCK_SEQPACKET | libc::SOCK_CLOEXEC,
-            0,
-            fds.as_mut_ptr(),
-        )
-    } as c_long)?;
-    Ok((fds[0], fds[1]))
+    unix_pair(libc::SOCK_SEQPACKET)
 }
 
 /// Most descriptors one message carries.

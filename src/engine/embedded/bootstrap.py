@@ -132,27 +132,46 @@ def learn_touched_pages():
     argv = ["--channel-fd", "3", "exercise", "--cases", os.path.join(folder, "cases.py"),
             "--submission", os.path.join(folder, "solution.py"), "--module", module,
             "--seed", "1"]
+    import select
+    import signal
+    import time
+
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:
         try:
+            # Nothing of the zygote's: /dev/null on 0-3 (3 was the control socket), the
+            # pipe on 4, every other descriptor (the jobs' sockets) closed.
             null = os.open(os.devnull, os.O_RDWR)
             for fd in (0, 1, 2, 3):
                 os.dup2(null, fd)
+            os.dup2(write_end, 4)
+            os.closerange(5, 1 << 16)
             before = _page_map()
             run_child(os.path.join(_harness_dir, "pykata_run.py"), argv, dict(os.environ))
-            os.write(write_end, _private_pages(before))
+            os.write(4, _private_pages(before))
         finally:
             os._exit(0)
     os.close(write_end)
     chunks = []
-    while True:
-        chunk = os.read(read_end, 1 << 16)
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(read_end)
-    os.waitpid(pid, 0)
+    deadline = time.monotonic() + 10
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([read_end], [], [], left)[0]:
+                chunks = []  # too slow: learn nothing rather than keep jobs waiting
+                break
+            chunk = os.read(read_end, 1 << 16)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(read_end)
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+        os.waitpid(pid, 0)
     data = b"".join(chunks)
     return [
         (int.from_bytes(data[i:i + 8], "little"), int.from_bytes(data[i + 8:i + 16], "little"))

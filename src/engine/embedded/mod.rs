@@ -41,7 +41,7 @@
 //! grader is not root (the job's scratch tmpfs is made by the zygote as root) or
 //! `ZygoteOptions::warm_sandboxes` is off; then each job's sandbox is built when it comes,
 //! with `sandbox::spawn`. Inside a warm sandbox the scratch folder is at the zygote's
-//! `warm-scratch-PID` path, not the job's host path: the zygote rewrites the job's paths
+//! `pykata-warm-scratch-*` path, not the job's host path: the zygote rewrites the job's paths
 //! under its scratch folder (arguments, working directory, environment) before the handoff.
 //!
 //! **Preloading.** The zygote says it is ready once Python is initialised and the harness's

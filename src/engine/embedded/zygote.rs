@@ -121,7 +121,7 @@ fn serve(args: Args) -> i32 {
     if wire::send(control.as_fd(), &Hello::Ready { info }, &[]).is_err() {
         return 1;
     }
-    let mut pool = Pool::new(&args.harness);
+    let mut pool = Pool::new();
     pool.disabled |= !args.warm;
     let zygote = Zygote {
         interpreter,
@@ -154,8 +154,8 @@ struct Pool {
     /// Most recently used first.
     shelves: Vec<Shelf>,
     /// The empty host folder copied into every warm sandbox's scratch tmpfs, and so the
-    /// path of the scratch folder inside every warm sandbox.
-    scratch: PathBuf,
+    /// path of the scratch folder inside every warm sandbox (`None`: disabled).
+    scratch: Option<tempfile::TempDir>,
     /// Warm sandboxes are not used here (not root, or turned off).
     disabled: bool,
     /// The pages a job writes to (`Interpreter::learn_touched_pages`), which each warm
@@ -173,20 +173,20 @@ struct Shelf {
 }
 
 impl Pool {
-    fn new(harness: &std::path::Path) -> Pool {
-        // Beside the harness, in the grader's private folder, which it removes at exit.
-        let scratch = harness
-            .parent()
-            .unwrap_or(harness)
-            .join(format!("warm-scratch-{}", std::process::id()));
+    fn new() -> Pool {
         // Warm sandboxes need a root grader (`crate::sandbox::spawn_warm`).
         // SAFETY: geteuid cannot fail.
         let root = unsafe { libc::geteuid() } == 0;
-        let disabled = !root || std::fs::create_dir_all(&scratch).is_err();
+        // Removed when the pool is dropped, as the zygote shuts down.
+        let scratch = tempfile::Builder::new()
+            .prefix("pykata-warm-scratch-")
+            .tempdir()
+            .ok()
+            .filter(|_| root);
         Pool {
             shelves: Vec::new(),
+            disabled: scratch.is_none(),
             scratch,
-            disabled,
             touched: Vec::new(),
         }
     }
@@ -261,9 +261,10 @@ impl Pool {
         if self.disabled || self.shelves[i].failures >= MAX_FAILURES {
             return None;
         }
+        let scratch = self.scratch.as_ref()?.path().to_path_buf();
         let shelf = &mut self.shelves[i];
         let plan = SandboxPlan {
-            scratch_dir: self.scratch.clone(),
+            scratch_dir: scratch,
             read_only: shelf.read_only.clone(),
             limits: shelf.limits.clone(),
             request: shelf.request,
