@@ -14,6 +14,9 @@ pub struct Diagnosis {
     pub embedded: Result<(), String>,
     /// What the sandbox gives on this machine.
     pub isolation: IsolationReport,
+    /// Whether the embedded engine starts each job in a sandbox built ahead of it (it needs
+    /// a root grader and the user-namespace design).
+    pub warm_sandboxes: bool,
     /// Whether pytest is importable for the default interpreter (plain folders that need
     /// more than pykata's built-in runner).
     pub pytest: bool,
@@ -46,10 +49,18 @@ pub fn diagnose() -> Diagnosis {
         .stderr(std::process::Stdio::null())
         .status()
         .is_ok_and(|status| status.success());
+    let isolation = crate::sandbox::probe();
+    // SAFETY: geteuid cannot fail.
+    let root = unsafe { libc::geteuid() } == 0;
+    let user_namespace = isolation
+        .mechanisms
+        .iter()
+        .any(|mechanism| mechanism.starts_with("user namespace"));
     Diagnosis {
         python: interpreter,
+        warm_sandboxes: embedded.is_ok() && root && user_namespace,
         embedded,
-        isolation: crate::sandbox::probe(),
+        isolation,
         pytest,
     }
 }

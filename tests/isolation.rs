@@ -13,6 +13,10 @@ fn doctor_reports_engines_and_isolation() {
     // These machines give full isolation; the suite would hide a regression otherwise.
     assert!(run.stdout.contains("full isolation"), "{run:#?}");
     assert!(run.stdout.contains("seccomp filter"), "{run:#?}");
+    // As root with user namespaces (these machines), jobs start in warm sandboxes.
+    let root = unsafe { libc::geteuid() } == 0;
+    let warm = "ok   warm sandboxes: each job starts in a sandbox built ahead of it";
+    assert_eq!(run.stdout.contains(warm), root, "{run:#?}");
     assert_eq!(run.code, 0, "{run:#?}");
 }
 

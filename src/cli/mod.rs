@@ -266,6 +266,17 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                     "{red}FAIL{red:#} embedded engine: {why} (the subprocess engine is used instead)"
                 )?,
             }
+            if diagnosis.warm_sandboxes {
+                writeln!(
+                    out,
+                    "{green}ok{green:#}   warm sandboxes: each job starts in a sandbox built ahead of it"
+                )?;
+            } else if diagnosis.embedded.is_ok() {
+                writeln!(
+                    out,
+                    "{yellow}note{yellow:#} warm sandboxes: off (they need pykata to run as root, with user namespaces): each job's sandbox is built when the job comes, a few milliseconds more per job"
+                )?;
+            }
             let isolation = &diagnosis.isolation;
             let (style, word) = match isolation.level {
                 crate::sandbox::IsolationLevel::Full => (green, "full"),
