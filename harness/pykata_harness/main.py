@@ -9,7 +9,8 @@ from . import PROTOCOL_VERSION
 from .channel import Channel
 
 
-# Modules the embedded engine's zygote may import before it forks a job: the harness's own
+# Modules the embedded engine's zygote may import ahead of the jobs it forks (between jobs,
+# one at a time: a job forked before imports what it needs itself): the harness's own
 # lazily imported modules and the standard library they use. None of them runs anything at
 # import time that depends on the job (its streams, environment or files). A leading "?"
 # marks a module that may be missing. The real pytest is never preloaded from here.
@@ -37,7 +38,8 @@ ZYGOTE_PRELOAD = [
 
 
 def zygote_warmup(harness_dir: str) -> None:
-    """Work the embedded engine's zygote does once, before it forks any job: building the
+    """Work the embedded engine's zygote does once, after ``ZYGOTE_PRELOAD`` and between
+    jobs (a job forked before it does without): building the
     argument parser and a first parse (argparse compiles its patterns lazily), reading the
     interpreter's version, the compilation of the bundled exercises' cases files, unpacked
     beside the harness, and the folder runner's preparation (folder.prepare_zygote: the
