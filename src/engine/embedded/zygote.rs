@@ -485,12 +485,12 @@ impl Zygote {
         });
     }
 
-    /// Starts `job` in a warm sandbox of its shape, if one is ready and takes it; `None`:
-    /// start it cold. A job a warm sandbox refuses for the job's own sake (its scratch
-    /// folder is too large, say) is refused the same way by a cold one.
+    /// Starts `job` in a warm sandbox of its shape (a ready one, or one built now); `None`:
+    /// start it cold (warm sandboxes unused here, or this one failed). A job a warm sandbox
+    /// refuses for the job's own sake (its scratch folder is too large, say) is refused the
+    /// same way by a cold one, which says why.
     fn start_warm(&mut self, job: &EmbeddedJob, fds: &ChildFds) -> Option<SandboxedChild> {
         let warm = self.pool.take(&job.sandbox, &self.interpreter)?;
-
         let moved = rebase(job, warm.scratch_dir())?;
         let payload = serde_json::to_vec(&moved).ok()?;
         // One process more: the main process's memory holder (`hold_memory_past_exit`).
