@@ -634,16 +634,6 @@ impl WarmSandbox {
         &self.plan.scratch_dir
     }
 
-    /// The host pid of the sandbox's init.
-    pub fn pid(&self) -> u32 {
-        self.child.pid()
-    }
-
-    /// The plan the sandbox was built with.
-    pub fn plan(&self) -> &SandboxPlan {
-        &self.plan
-    }
-
     /// Hands the job to the sandbox: a size-capped copy of the host folder `scratch`
     /// (mounted at [`Self::scratch_dir`]), `fds` as fds 1-3, the rlimits of `limits`, and
     /// `payload` for the main process's closure. Returns once the main process is confined
