@@ -185,6 +185,8 @@ struct Process {
     /// `None` only while dropping.
     control: Option<OwnedFd>,
     info: ZygoteInfo,
+    /// The zygote's `--warm-scratch` folder, removed after the zygote has ended.
+    _warm_scratch: Option<tempfile::TempDir>,
 }
 
 impl Process {
@@ -215,8 +217,17 @@ impl Process {
         for module in options.preload() {
             command.arg("--preload").arg(module);
         }
-        let warm = if options.warm_sandboxes { "yes" } else { "no" };
-        command.arg("--warm-sandboxes").arg(warm);
+        // The empty folder every warm sandbox's scratch is made from; this process removes
+        // it, whatever becomes of the zygote.
+        let warm_scratch = if options.warm_sandboxes {
+            let dir = tempfile::Builder::new()
+                .prefix("pykata-warm-scratch-")
+                .tempdir()?;
+            command.arg("--warm-scratch").arg(dir.path());
+            Some(dir)
+        } else {
+            None
+        };
         // SAFETY: dup2 is async-signal-safe, as required between fork and exec.
         unsafe {
             command.pre_exec(move || {
@@ -236,6 +247,7 @@ impl Process {
             child: Mutex::new(child),
             control: Some(ours),
             info: ZygoteInfo::default(),
+            _warm_scratch: warm_scratch,
         };
         if !wire::wait_readable(process.control(), Some(options.start_timeout))? {
             return Err(EmbeddedError::Timeout(options.start_timeout));

@@ -19,13 +19,14 @@ use crate::sandbox::{
 };
 
 /// The zygote's arguments after the hidden first one:
-/// `--control-fd N --harness DIR [--preload MODULE]... [--warm-sandboxes yes|no]`.
+/// `--control-fd N --harness DIR [--preload MODULE]... [--warm-scratch DIR]`.
 struct Args {
     control: OwnedFd,
     harness: PathBuf,
     preload: Vec<String>,
-    /// Build warm sandboxes (`--warm-sandboxes yes|no`).
-    warm: bool,
+    /// An empty folder (the grader's, which removes it): with it, jobs start in warm
+    /// sandboxes whose scratch folder has this path.
+    warm_scratch: Option<PathBuf>,
 }
 
 /// Runs the zygote; never returns.
@@ -45,7 +46,7 @@ fn parse_args(args: Vec<OsString>) -> Result<Args, String> {
     let mut control = None;
     let mut harness = None;
     let mut preload = Vec::new();
-    let mut warm = true;
+    let mut warm_scratch = None;
     let mut args = args.into_iter();
     while let Some(flag) = args.next() {
         let value = args
@@ -66,7 +67,7 @@ fn parse_args(args: Vec<OsString>) -> Result<Args, String> {
             }
             Some("--harness") => harness = Some(PathBuf::from(value)),
             Some("--preload") => preload.push(value.into_string().map_err(|_| "bad --preload")?),
-            Some("--warm-sandboxes") => warm = value == "yes",
+            Some("--warm-scratch") => warm_scratch = Some(PathBuf::from(value)),
             _ => return Err(format!("unknown argument {}", flag.to_string_lossy())),
         }
     }
@@ -74,7 +75,7 @@ fn parse_args(args: Vec<OsString>) -> Result<Args, String> {
         control: control.ok_or("missing --control-fd")?,
         harness: harness.ok_or("missing --harness")?,
         preload,
-        warm,
+        warm_scratch,
     })
 }
 
@@ -121,8 +122,7 @@ fn serve(args: Args) -> i32 {
     if wire::send(control.as_fd(), &Hello::Ready { info }, &[]).is_err() {
         return 1;
     }
-    let mut pool = Pool::new();
-    pool.disabled |= !args.warm;
+    let pool = Pool::new(args.warm_scratch);
     let zygote = Zygote {
         interpreter,
         control,
@@ -155,7 +155,7 @@ struct Pool {
     shelves: Vec<Shelf>,
     /// The empty host folder copied into every warm sandbox's scratch tmpfs, and so the
     /// path of the scratch folder inside every warm sandbox (`None`: disabled).
-    scratch: Option<tempfile::TempDir>,
+    scratch: Option<PathBuf>,
     /// Warm sandboxes are not used here (not root, or turned off).
     disabled: bool,
     /// The pages a job writes to (`Interpreter::learn_touched_pages`), which each warm
@@ -173,16 +173,11 @@ struct Shelf {
 }
 
 impl Pool {
-    fn new() -> Pool {
+    fn new(scratch: Option<PathBuf>) -> Pool {
         // Warm sandboxes need a root grader (`crate::sandbox::spawn_warm`).
         // SAFETY: geteuid cannot fail.
         let root = unsafe { libc::geteuid() } == 0;
-        // Removed when the pool is dropped, as the zygote shuts down.
-        let scratch = tempfile::Builder::new()
-            .prefix("pykata-warm-scratch-")
-            .tempdir()
-            .ok()
-            .filter(|_| root);
+        let scratch = scratch.filter(|dir| root && dir.is_dir());
         Pool {
             shelves: Vec::new(),
             disabled: scratch.is_none(),
@@ -261,7 +256,7 @@ impl Pool {
         if self.disabled || self.shelves[i].failures >= MAX_FAILURES {
             return None;
         }
-        let scratch = self.scratch.as_ref()?.path().to_path_buf();
+        let scratch = self.scratch.clone()?;
         let shelf = &mut self.shelves[i];
         let plan = SandboxPlan {
             scratch_dir: scratch,
