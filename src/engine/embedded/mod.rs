@@ -130,9 +130,10 @@ pub struct ZygoteInfo {
     pub stdlib: String,
     /// `sys.argv[0]` of every child: the harness's `pykata_run.py`.
     pub argv0: String,
-    /// The modules imported before forking.
+    /// The modules imported before the zygote said it was ready (the rest of the
+    /// harness's `ZYGOTE_PRELOAD` is imported between jobs and not listed).
     pub preloaded: Vec<String>,
-    /// Optional modules that are not installed (e.g. `pytest`).
+    /// Optional modules of that list that are not installed (e.g. `pytest`).
     pub missing: Vec<String>,
     /// The libpython shared library the zygote loaded.
     #[serde(default)]
