@@ -6,7 +6,7 @@ use crate::engine::protocol::Transcript;
 use crate::settings::Limits;
 use std::fs::File;
 use std::io::{self, Read};
-use std::os::fd::OwnedFd;
+use std::os::fd::{AsRawFd, OwnedFd};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -28,12 +28,26 @@ pub struct OutputPipes {
     pub channel: OwnedFd,
 }
 
+/// The capacity asked for the channel's pipe.
+const CHANNEL_PIPE_BYTES: libc::c_int = 1 << 20;
+
 /// Creates the three pipes of a run. Both ends are close-on-exec; engines place the write
 /// ends at fds 1-3 in the child.
 pub fn make_pipes() -> io::Result<(OutputPipes, ChildFds)> {
     let (stdout_read, stdout_write) = pipe()?;
     let (stderr_read, stderr_write) = pipe()?;
     let (channel_read, channel_write) = pipe()?;
+    // A larger channel pipe lets the harness write a case's results without waiting for
+    // this side's reader to be scheduled (pages are only used as they are written). Best
+    // effort: an unprivileged user over its pipe quota keeps the default 64 KiB.
+    // SAFETY: fcntl on a descriptor we own.
+    unsafe {
+        libc::fcntl(
+            channel_write.as_raw_fd(),
+            libc::F_SETPIPE_SZ,
+            CHANNEL_PIPE_BYTES,
+        )
+    };
     Ok((
         OutputPipes {
             stdout: stdout_read,

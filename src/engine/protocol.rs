@@ -162,24 +162,60 @@ pub struct NeedsPytest {
     pub feature: String,
 }
 
-/// Every message of the protocol.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(tag = "event", rename_all = "snake_case")]
+/// Every message of the protocol: the `event` field names the variant.
+#[derive(Debug, Clone)]
 pub enum Message {
-    Start {
-        #[serde(default)]
-        protocol: u32,
-        #[serde(default)]
-        python: String,
-    },
+    Start { protocol: u32, python: String },
     LoadError(LoadError),
     Case(CaseMessage),
     CollectError(CollectError),
     NeedsPytest(NeedsPytest),
     Test(TestMessage),
-    Done {
-        count: u64,
-    },
+    Done { count: u64 },
+}
+
+/// The `event` field alone; the other fields are skipped without being built.
+#[derive(Deserialize)]
+struct EventName<'a> {
+    #[serde(borrow)]
+    event: std::borrow::Cow<'a, str>,
+}
+
+#[derive(Deserialize)]
+struct StartFields {
+    #[serde(default)]
+    protocol: u32,
+    #[serde(default)]
+    python: String,
+}
+
+#[derive(Deserialize)]
+struct DoneFields {
+    count: u64,
+}
+
+impl Message {
+    /// Parses one line. The event is read first, then the line is parsed once more into
+    /// that event's fields: serde's own internally tagged enums buffer every value of the
+    /// line into an intermediate tree first, which costs more than a second pass over the
+    /// text for the long case messages.
+    fn parse_line(line: &[u8]) -> Option<Message> {
+        let EventName { event } = serde_json::from_slice(line).ok()?;
+        let message = match &*event {
+            "start" => serde_json::from_slice(line)
+                .map(|StartFields { protocol, python }| Message::Start { protocol, python }),
+            "load_error" => serde_json::from_slice(line).map(Message::LoadError),
+            "case" => serde_json::from_slice(line).map(Message::Case),
+            "collect_error" => serde_json::from_slice(line).map(Message::CollectError),
+            "needs_pytest" => serde_json::from_slice(line).map(Message::NeedsPytest),
+            "test" => serde_json::from_slice(line).map(Message::Test),
+            "done" => {
+                serde_json::from_slice(line).map(|DoneFields { count }| Message::Done { count })
+            }
+            _ => return None,
+        };
+        message.ok()
+    }
 }
 
 /// The channel's content, split into messages.
@@ -198,9 +234,9 @@ impl Transcript {
             if line.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            match serde_json::from_slice::<Message>(line) {
-                Ok(message) => transcript.messages.push(message),
-                Err(_) => transcript.malformed_lines += 1,
+            match Message::parse_line(line) {
+                Some(message) => transcript.messages.push(message),
+                None => transcript.malformed_lines += 1,
             }
         }
         transcript
@@ -240,6 +276,26 @@ mod tests {
         assert_eq!(Transcript::parse(wrong_count).completed_count(), None);
         let not_last = b"{\"event\":\"done\",\"count\":0}\n{\"event\":\"case\",\"name\":\"a\"}\n";
         assert_eq!(Transcript::parse(not_last).completed_count(), None);
+    }
+
+    #[test]
+    fn the_event_is_found_anywhere_in_the_line_and_may_be_escaped() {
+        let transcript = Transcript::parse(
+            b"{\"name\":\"a\",\"steps\":[{\"label\":\"f()\",\"kind\":\"call\",\"value\":[\"none\"]}],\"event\":\"case\"}\n{\"event\":\"d\\u006fne\",\"count\":1}\n",
+        );
+        assert_eq!(transcript.malformed_lines, 0);
+        let Message::Case(case) = &transcript.messages[0] else {
+            panic!("expected a case, got {:?}", transcript.messages[0]);
+        };
+        assert_eq!(case.steps[0].label, "f()");
+        assert_eq!(transcript.completed_count(), Some(1));
+    }
+
+    #[test]
+    fn a_message_missing_its_fields_is_malformed() {
+        let transcript = Transcript::parse(b"{\"event\":\"done\"}\n{\"event\":\"case\"}\n");
+        assert_eq!(transcript.malformed_lines, 2);
+        assert!(transcript.messages.is_empty());
     }
 
     #[test]

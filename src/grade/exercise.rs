@@ -319,10 +319,6 @@ fn first_difference(expected: &CaseMessage, actual: &CaseMessage) -> Option<Diff
             (Some(step), _) | (None, Some(step)) => (step.run, step),
             (None, None) => unreachable!("index is below the longer length"),
         };
-        let context = leading_operations(
-            &expected.steps[..index.min(expected.steps.len())],
-            context_from.run,
-        );
         let mut difference = match (want, got) {
             (Some(want), Some(got)) => match compare_steps(want, got) {
                 Some(difference) => difference,
@@ -353,6 +349,12 @@ fn first_difference(expected: &CaseMessage, actual: &CaseMessage) -> Option<Diff
             },
             (None, None) => unreachable!(),
         };
+        // Only the first difference gets its context: building it for every step would
+        // cost the square of a long case's step count.
+        let context = leading_operations(
+            &expected.steps[..index.min(expected.steps.len())],
+            context_from.run,
+        );
         if !context.is_empty() {
             difference.message = format!("{} after {}", difference.message, context);
         }
