@@ -26,7 +26,9 @@ pub struct Unpacked {
 impl Unpacked {
     /// Writes the harness and the catalogue out.
     pub fn new() -> io::Result<Unpacked> {
-        let root = tempfile::Builder::new().prefix("pykata-").tempdir()?;
+        let root = tempfile::Builder::new()
+            .prefix("pykata-")
+            .tempdir_in(crate::settings::temp_root())?;
         // The sandboxed child runs as an unprivileged user: it must be able to read the
         // harness and the cases file that the sandbox shows it (nothing else of this folder
         // is visible inside).

@@ -144,3 +144,34 @@ pub struct CheckSettings {
     /// How much isolation to demand.
     pub isolation: Isolation,
 }
+
+/// Where pykata makes its private temporary folders (the unpacked harness and catalogue,
+/// each run's scratch folder): `$TMPDIR` when it is set; otherwise `/dev/shm` when it is a
+/// tmpfs this process may write to, else the system's temporary folder. These folders
+/// live for one command or one run: in memory, making and removing a run's scratch folder
+/// takes a tenth of what it takes on a journalling disk file system (about 0.1 ms against
+/// 0.9 ms per run on ext4 here).
+pub fn temp_root() -> PathBuf {
+    if std::env::var_os("TMPDIR").is_some_and(|dir| !dir.is_empty()) {
+        return std::env::temp_dir();
+    }
+    let shm = std::path::Path::new("/dev/shm");
+    if is_writable_tmpfs(shm) {
+        return shm.to_path_buf();
+    }
+    std::env::temp_dir()
+}
+
+fn is_writable_tmpfs(path: &std::path::Path) -> bool {
+    const TMPFS_MAGIC: i64 = 0x0102_1994;
+    let Ok(c_path) = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()) else {
+        return false;
+    };
+    // SAFETY: statfs fills the zeroed struct; access only reads the path.
+    unsafe {
+        let mut stat: libc::statfs = std::mem::zeroed();
+        libc::statfs(c_path.as_ptr(), &mut stat) == 0
+            && stat.f_type as i64 == TMPFS_MAGIC
+            && libc::access(c_path.as_ptr(), libc::W_OK | libc::X_OK) == 0
+    }
+}

@@ -81,3 +81,57 @@ fn explain_shows_the_reference_only_once_solved() {
         "{run:#?}"
     );
 }
+
+/// A plain folder whose one test passes only when the run's working folder (its scratch
+/// folder, as the sandbox shows it) is under `root`.
+fn folder_expecting_scratch_under(root: &std::path::Path) -> tempfile::TempDir {
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::write(
+        folder.path().join("test_where.py"),
+        format!(
+            "import os\nimport unittest\n\n\nclass Where(unittest.TestCase):\n    \
+             def test_scratch_root(self):\n        \
+             self.assertTrue(os.getcwd().startswith({:?}), os.getcwd())\n",
+            format!("{}/", root.display())
+        ),
+    )
+    .unwrap();
+    folder
+}
+
+#[test]
+fn temporary_folders_go_to_tmpdir_when_it_is_set() {
+    let tmpdir = tempfile::tempdir().unwrap();
+    let root = tmpdir.path().canonicalize().unwrap();
+    let folder = folder_expecting_scratch_under(&root);
+    let run = Pykata::new()
+        .env("TMPDIR", &root)
+        .args(["check", "--format", "json"])
+        .arg(folder.path())
+        .run()
+        .expect_code(0);
+    assert_eq!(run.json()["status"], "pass", "{run:#?}");
+    let left: Vec<_> = std::fs::read_dir(&root).unwrap().collect();
+    assert!(left.is_empty(), "pykata left {left:?} in TMPDIR");
+}
+
+#[test]
+fn temporary_folders_go_to_dev_shm_without_tmpdir() {
+    let shm = std::path::Path::new("/dev/shm");
+    let writable_tmpfs = std::process::Command::new("stat")
+        .args(["-f", "-c", "%T", "/dev/shm"])
+        .output()
+        .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == "tmpfs");
+    if !writable_tmpfs {
+        eprintln!("skipped: /dev/shm is not a tmpfs on this machine");
+        return;
+    }
+    let folder = folder_expecting_scratch_under(shm);
+    let run = Pykata::new()
+        .env_remove("TMPDIR")
+        .args(["check", "--format", "json"])
+        .arg(folder.path())
+        .run()
+        .expect_code(0);
+    assert_eq!(run.json()["status"], "pass", "{run:#?}");
+}

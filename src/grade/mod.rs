@@ -500,6 +500,8 @@ pub struct Grader {
     pub seed: u64,
     pub overrides: crate::settings::LimitOverrides,
     references: ReferenceCache,
+    /// Where the runs' scratch folders are made (`settings::temp_root`).
+    scratch_root: std::path::PathBuf,
 }
 
 /// Reference runs by exercise folder: with one seed per command, a reference runs once
@@ -525,6 +527,7 @@ impl Grader {
             seed,
             overrides,
             references: Default::default(),
+            scratch_root: crate::settings::temp_root(),
         }
     }
 
@@ -601,15 +604,18 @@ impl Grader {
         limits
     }
 
-    /// A fresh private scratch folder for one run.
+    /// A fresh private scratch folder for one run, in `settings::temp_root()`.
     pub fn scratch(&self) -> Result<tempfile::TempDir, GradeError> {
         tempfile::Builder::new()
             .prefix("pykata-run-")
-            .tempdir()
+            .tempdir_in(&self.scratch_root)
             .map_err(|error| {
                 GradeError::grader(
                     "scratch",
-                    format!("failed to create a scratch folder: {error}"),
+                    format!(
+                        "failed to create a scratch folder in {}: {error}",
+                        self.scratch_root.display()
+                    ),
                 )
             })
     }

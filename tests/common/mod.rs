@@ -81,6 +81,16 @@ impl Pykata {
         self
     }
 
+    pub fn env(mut self, key: &str, value: impl AsRef<std::ffi::OsStr>) -> Pykata {
+        self.command.env(key, value);
+        self
+    }
+
+    pub fn env_remove(mut self, key: &str) -> Pykata {
+        self.command.env_remove(key);
+        self
+    }
+
     pub fn current_dir(mut self, dir: &Path) -> Pykata {
         self.command.current_dir(dir);
         self

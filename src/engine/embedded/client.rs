@@ -222,7 +222,7 @@ impl Process {
         let warm_scratch = if options.warm_sandboxes {
             let dir = tempfile::Builder::new()
                 .prefix("pykata-warm-scratch-")
-                .tempdir()?;
+                .tempdir_in(crate::settings::temp_root())?;
             command.arg("--warm-scratch").arg(dir.path());
             Some(dir)
         } else {
