@@ -289,3 +289,53 @@ fn a_relative_exercise_folder_works() {
         .run()
         .expect_code(0);
 }
+
+/// The embedded engine's zygote executes the bundled cases files once
+/// (`exercise.execute_bundled_cases`); a run uses that module only while the file on disk
+/// still holds the source it was executed from, and executes the file itself otherwise.
+#[test]
+fn executed_bundled_cases_are_used_only_for_unchanged_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = dir.path().join("cases.py");
+    let write_cases = |name: &str| {
+        std::fs::write(
+            &cases,
+            format!(
+                "from pykata_harness import case\nREQUIRED = []\n\n@case({name:?})\n\
+                 def only(t):\n    t.note('ran', 1)\n"
+            ),
+        )
+        .unwrap();
+    };
+    write_cases("first");
+    let script = r#"
+import sys
+path, harness = sys.argv[1:]
+sys.path.insert(0, harness)
+from pykata_harness.exercise import execute_bundled_cases, load_cases
+from pykata_harness.loader import CASES_MODULE
+execute_bundled_cases([path])
+assert CASES_MODULE not in sys.modules, "the zygote keeps no cases module loaded"
+specs, required = load_cases(path)
+executed = sys.modules[CASES_MODULE]
+again, _ = load_cases(path)
+print(specs[0].name, again[0].function is specs[0].function)
+with open(path, "a") as handle:
+    handle.write("\n@case('added')\ndef added(t):\n    pass\n")
+changed, _ = load_cases(path)
+print([spec.name for spec in changed], sys.modules[CASES_MODULE] is executed)
+"#;
+    let output = std::process::Command::new(env!("PYKATA_BUILD_PYTHON"))
+        .args(["-I", "-c", script])
+        .arg(&cases)
+        .arg(root().join("harness"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(stdout, "first True\n['first', 'added'] False\n");
+}

@@ -41,18 +41,20 @@ def zygote_warmup(harness_dir: str) -> None:
     """Work the embedded engine's zygote does once, after ``ZYGOTE_PRELOAD`` and between
     jobs (a job forked before it does without): building the
     argument parser and a first parse (argparse compiles its patterns lazily), reading the
-    interpreter's version, the compilation of the bundled exercises' cases files, unpacked
-    beside the harness, and the folder runner's preparation (folder.prepare_zygote: the
+    interpreter's version, the execution of the bundled exercises' cases files, unpacked
+    beside the harness (pykata's own, trusted code: see ``exercise._EXECUTED``), and the
+    folder runner's preparation (folder.prepare_zygote: the
     guard's record of the builtins, ``unittest`` and the harness's modules)."""
     parse_args(["exercise", "--cases", "c", "--submission", "s", "--module", "m", "--seed", "0"])
     parse_args(["folder", "--dir", "d"])
     platform.python_version()  # parses sys.version once; platform keeps the result
     from glob import glob
 
-    from .exercise import precompile_cases
+    from .exercise import execute_bundled_cases
 
     exercises = os.path.join(os.path.dirname(os.path.abspath(harness_dir)), "exercises")
-    precompile_cases(sorted(glob(os.path.join(exercises, "**", "cases.py"), recursive=True)))
+    execute_bundled_cases(
+        sorted(glob(os.path.join(exercises, "**", "cases.py"), recursive=True)))
     # Last: it records the harness's modules as they are now.
     from .folder import prepare_zygote
 
