@@ -6,9 +6,7 @@ use crate::engine::protocol::Transcript;
 use crate::settings::Limits;
 use std::fs::File;
 use std::io::{self, Read};
-use std::os::fd::{AsRawFd, OwnedFd};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::time::{Duration, Instant};
 
 pub use crate::sandbox::{ChildExit, ChildFds, ExitStatusKind, IsolationReport};
@@ -97,6 +95,11 @@ pub struct RunOutput {
 }
 
 /// Watches a started child until it ends or a limit is hit, then kills whatever is left.
+///
+/// One thread waits for the main process to end (engines only offer a blocking wait) and
+/// says so by closing a pipe; this thread polls that pipe and the child's three output
+/// pipes together, reading each under its cap, until the child has ended and every pipe is
+/// at its end.
 pub fn supervise(
     child: &dyn RunningChild,
     pipes: OutputPipes,
@@ -105,76 +108,89 @@ pub fn supervise(
 ) -> io::Result<RunOutput> {
     let started = Instant::now();
     let deadline = started + limits.wall_time;
-    let over_limit: [AtomicBool; 2] = [AtomicBool::new(false), AtomicBool::new(false)];
-    let (exit_sender, exit_receiver) = mpsc::channel();
+    let (ended_read, ended_write) = pipe()?;
 
     std::thread::scope(|scope| {
-        // Flag 0: stdout/stderr over the output cap; flag 1: the channel over its cap.
-        let kill_when_full = |flag: usize| {
-            let over_limit = &over_limit;
-            move || {
-                over_limit[flag].store(true, Ordering::SeqCst);
-                child.kill();
-            }
-        };
-        let output_cap = limits.output_bytes;
-        let channel_cap = limits.channel_bytes;
-        let stdout = scope.spawn({
-            let on_full = kill_when_full(0);
-            move || read_capped(pipes.stdout, output_cap, on_full)
+        let waiter = scope.spawn(move || {
+            let exit = child.wait();
+            // Closing the write end wakes the poll below.
+            drop(ended_write);
+            exit
         });
-        let stderr = scope.spawn({
-            let on_full = kill_when_full(0);
-            move || read_capped(pipes.stderr, output_cap, on_full)
-        });
-        let channel = scope.spawn({
-            let on_full = kill_when_full(1);
-            move || read_capped(pipes.channel, channel_cap, on_full)
-        });
-        scope.spawn(move || {
-            let _ = exit_sender.send(child.wait());
-        });
-
+        let mut streams = [
+            Capped::new(pipes.stdout, limits.output_bytes),
+            Capped::new(pipes.stderr, limits.output_bytes),
+            Capped::new(pipes.channel, limits.channel_bytes),
+        ];
+        let mut ended = false;
         let mut timed_out = false;
-        let exit = loop {
-            let now = Instant::now();
-            let remaining = deadline.saturating_duration_since(now);
-            match exit_receiver.recv_timeout(if timed_out {
-                Duration::from_secs(3600)
+        loop {
+            let open: Vec<usize> = (0..streams.len())
+                .filter(|&i| streams[i].fd.is_some())
+                .collect();
+            if ended && open.is_empty() {
+                break;
+            }
+            let mut fds: Vec<libc::pollfd> = open
+                .iter()
+                .map(|&i| poll_in(streams[i].fd.as_ref().map_or(-1, |fd| fd.as_raw_fd())))
+                .collect();
+            if !ended {
+                fds.push(poll_in(ended_read.as_raw_fd()));
+            }
+            let timeout = if timed_out || ended {
+                -1
             } else {
-                remaining
-            }) {
-                Ok(exit) => break exit,
-                Err(mpsc::RecvTimeoutError::Timeout) => {
+                let left = deadline.saturating_duration_since(Instant::now());
+                left.as_micros().div_ceil(1000).min(i32::MAX as u128) as i32
+            };
+            // SAFETY: a valid array of pollfds of the stated length.
+            let ready = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, timeout) };
+            if ready < 0 {
+                let error = io::Error::last_os_error();
+                if error.kind() == io::ErrorKind::Interrupted {
+                    continue;
+                }
+                child.kill();
+                let _ = waiter.join();
+                return Err(error);
+            }
+            if ready == 0 {
+                if !ended && Instant::now() >= deadline {
                     timed_out = true;
                     child.kill();
                 }
-                Err(mpsc::RecvTimeoutError::Disconnected) => {
-                    break Err(io::Error::other(
-                        "the waiting thread ended without a status",
-                    ));
+                continue;
+            }
+            for (slot, &i) in fds.iter().zip(&open) {
+                if slot.revents != 0 && streams[i].read_some() == Fill::OverCap {
+                    child.kill();
                 }
             }
-        };
-        // The main process is gone; make sure nothing it started keeps the pipes open.
-        child.kill();
-        let exit = exit?;
-        let stdout = stdout.join().unwrap_or_default();
-        let stderr = stderr.join().unwrap_or_default();
-        let channel = channel.join().unwrap_or_default();
+            if !ended && fds.last().is_some_and(|slot| slot.revents != 0) {
+                ended = true;
+                // The main process is gone; make sure nothing it started keeps the pipes
+                // open.
+                child.kill();
+            }
+        }
+        let exit = waiter
+            .join()
+            .map_err(|_| io::Error::other("the waiting thread panicked"))??;
+        let [stdout, stderr, channel] = streams;
         let limit_hit = if timed_out {
             Some(LimitHit::WallTime)
-        } else if over_limit[0].load(Ordering::SeqCst) {
+        } else if stdout.over_cap || stderr.over_cap {
             Some(LimitHit::Output)
-        } else if over_limit[1].load(Ordering::SeqCst) {
+        } else if channel.over_cap {
             Some(LimitHit::Channel)
         } else {
             None
         };
         Ok(RunOutput {
-            transcript: Transcript::parse(&channel),
-            stdout: String::from_utf8_lossy(&stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&stderr).into_owned(),
+            transcript: Transcript::parse(&channel.kept),
+            stdout: String::from_utf8_lossy(&stdout.kept).into_owned(),
+            stderr: String::from_utf8_lossy(&stderr.kept).into_owned(),
             exit,
             limit_hit,
             wall_time: started.elapsed(),
@@ -183,26 +199,221 @@ pub fn supervise(
     })
 }
 
-/// Reads a pipe to its end, keeping at most `cap` bytes; calls `on_full` once when more
-/// arrives, and stops reading then (the caller kills the writer).
-fn read_capped(fd: OwnedFd, cap: usize, on_full: impl FnOnce()) -> Vec<u8> {
-    let mut file = File::from(fd);
-    let mut kept = Vec::new();
-    let mut buffer = [0u8; 64 * 1024];
-    loop {
+fn poll_in(fd: RawFd) -> libc::pollfd {
+    libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    }
+}
+
+/// One output pipe of a child, read as data comes, keeping at most `cap` bytes.
+struct Capped {
+    /// None once the pipe is at its end (or over its cap: it is then closed, and the child
+    /// killed).
+    fd: Option<File>,
+    cap: usize,
+    kept: Vec<u8>,
+    over_cap: bool,
+}
+
+#[derive(PartialEq, Eq)]
+enum Fill {
+    Open,
+    Closed,
+    OverCap,
+}
+
+impl Capped {
+    fn new(fd: OwnedFd, cap: usize) -> Capped {
+        Capped {
+            fd: Some(File::from(fd)),
+            cap,
+            kept: Vec::new(),
+            over_cap: false,
+        }
+    }
+
+    /// One read, after poll said the pipe is readable (or hung up): never blocks.
+    fn read_some(&mut self) -> Fill {
+        let Some(file) = self.fd.as_mut() else {
+            return Fill::Closed;
+        };
+        let mut buffer = [0u8; 64 * 1024];
         match file.read(&mut buffer) {
-            Ok(0) => break,
+            Ok(0) => {
+                self.fd = None;
+                Fill::Closed
+            }
             Ok(read) => {
-                let room = cap.saturating_sub(kept.len());
-                kept.extend_from_slice(&buffer[..read.min(room)]);
+                let room = self.cap.saturating_sub(self.kept.len());
+                self.kept.extend_from_slice(&buffer[..read.min(room)]);
                 if read > room {
-                    on_full();
+                    self.over_cap = true;
+                    self.fd = None;
+                    return Fill::OverCap;
+                }
+                Fill::Open
+            }
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => Fill::Open,
+            Err(_) => {
+                self.fd = None;
+                Fill::Closed
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+    use std::sync::{Condvar, Mutex};
+
+    /// A stand-in child: a thread writes `script` to the pipes, then the child "exits" with
+    /// code 0 unless it was killed first; a killed child ends at once (SIGKILL), and its
+    /// writer stops, closing the pipes.
+    struct FakeChild {
+        state: Mutex<(bool, bool)>, // (ended, killed)
+        changed: Condvar,
+    }
+
+    impl FakeChild {
+        fn start(
+            fds: ChildFds,
+            script: impl FnOnce(&mut File, &mut File, &mut File, &FakeChild) + Send + 'static,
+        ) -> std::sync::Arc<FakeChild> {
+            let child = std::sync::Arc::new(FakeChild {
+                state: Mutex::new((false, false)),
+                changed: Condvar::new(),
+            });
+            let running = child.clone();
+            std::thread::spawn(move || {
+                let (mut out, mut err, mut chan) = (
+                    File::from(fds.stdout),
+                    File::from(fds.stderr),
+                    File::from(fds.channel),
+                );
+                script(&mut out, &mut err, &mut chan, &running);
+                drop((out, err, chan));
+                let mut state = running.state.lock().unwrap();
+                state.0 = true;
+                running.changed.notify_all();
+            });
+            child
+        }
+
+        fn killed(&self) -> bool {
+            self.state.lock().unwrap().1
+        }
+    }
+
+    impl RunningChild for FakeChild {
+        fn kill(&self) {
+            let mut state = self.state.lock().unwrap();
+            state.1 = true;
+            self.changed.notify_all();
+        }
+
+        fn wait(&self) -> io::Result<ChildExit> {
+            let mut state = self.state.lock().unwrap();
+            while !state.0 && !state.1 {
+                state = self.changed.wait(state).unwrap();
+            }
+            let status = if state.1 && !state.0 {
+                ExitStatusKind::Signaled(libc::SIGKILL)
+            } else {
+                ExitStatusKind::Exited(0)
+            };
+            Ok(ChildExit {
+                status,
+                cpu_time: Duration::ZERO,
+                max_rss_bytes: 0,
+            })
+        }
+    }
+
+    fn limits(wall_ms: u64, output_bytes: usize) -> Limits {
+        Limits {
+            wall_time: Duration::from_millis(wall_ms),
+            output_bytes,
+            ..Limits::default()
+        }
+    }
+
+    #[test]
+    fn output_and_messages_are_collected_to_the_end() {
+        let (pipes, fds) = make_pipes().unwrap();
+        let child = FakeChild::start(fds, |out, err, chan, _| {
+            out.write_all(b"printed\n").unwrap();
+            err.write_all(b"warned\n").unwrap();
+            // More than one read's worth, so the message arrives in pieces.
+            let name = "x".repeat(100 * 1024);
+            writeln!(chan, "{{\"event\":\"case\",\"name\":\"{name}\"}}").unwrap();
+            writeln!(chan, "{{\"event\":\"done\",\"count\":1}}").unwrap();
+        });
+        let output = supervise(&*child, pipes, &limits(10_000, 1 << 20), None).unwrap();
+        assert_eq!(output.stdout, "printed\n");
+        assert_eq!(output.stderr, "warned\n");
+        assert_eq!(output.transcript.completed_count(), Some(1));
+        assert_eq!(output.limit_hit, None);
+        assert_eq!(output.exit.status, ExitStatusKind::Exited(0));
+    }
+
+    #[test]
+    fn a_child_past_its_deadline_is_killed() {
+        let (pipes, fds) = make_pipes().unwrap();
+        let child = FakeChild::start(fds, |_, _, _, me| {
+            while !me.killed() {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        });
+        let output = supervise(&*child, pipes, &limits(100, 1 << 20), None).unwrap();
+        assert_eq!(output.limit_hit, Some(LimitHit::WallTime));
+        assert_eq!(output.exit.status, ExitStatusKind::Signaled(libc::SIGKILL));
+        assert!(output.wall_time >= Duration::from_millis(100));
+    }
+
+    #[test]
+    fn output_over_its_cap_kills_the_child_and_keeps_the_cap() {
+        let (pipes, fds) = make_pipes().unwrap();
+        let child = FakeChild::start(fds, |out, _, _, me| {
+            while !me.killed() {
+                if out.write_all(&[b'a'; 4096]).is_err() {
                     break;
                 }
             }
-            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
-            Err(_) => break,
-        }
+        });
+        let output = supervise(&*child, pipes, &limits(10_000, 10_000), None).unwrap();
+        assert_eq!(output.limit_hit, Some(LimitHit::Output));
+        assert_eq!(output.stdout.len(), 10_000);
+        assert!(child.killed());
     }
-    kept
+
+    #[test]
+    fn pipes_held_open_after_the_exit_are_closed_by_the_kill() {
+        // The main process ends while something it started still holds stdout: the kill
+        // after the exit must end the run, and what was written before is kept.
+        let (pipes, fds) = make_pipes().unwrap();
+        let held = std::sync::Arc::new(Mutex::new(None::<File>));
+        let holder = held.clone();
+        let child = FakeChild::start(fds, move |out, _, _, _| {
+            out.write_all(b"before\n").unwrap();
+            *holder.lock().unwrap() = Some(out.try_clone().unwrap());
+        });
+        let releaser = std::thread::spawn({
+            let child = child.clone();
+            move || {
+                while !child.killed() {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                held.lock().unwrap().take();
+            }
+        });
+        let output = supervise(&*child, pipes, &limits(10_000, 1 << 20), None).unwrap();
+        releaser.join().unwrap();
+        assert_eq!(output.stdout, "before\n");
+        assert_eq!(output.exit.status, ExitStatusKind::Exited(0));
+        assert_eq!(output.limit_hit, None);
+    }
 }
