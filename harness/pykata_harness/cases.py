@@ -155,7 +155,7 @@ class T:
     """What a case function drives the learner's code through (the ``t`` argument)."""
 
     def __init__(self, module: Any, files: Mapping[str, str], run: Optional[int],
-                 steps: List[Dict[str, Any]], output: Output) -> None:
+                 steps: List[List[Any]], output: Output) -> None:
         self.module = module
         self._files = files
         self._run = run
@@ -173,10 +173,10 @@ class T:
         except BaseException:
             raised = describe_current_exception(self._files)
             _install(self._output)
-            self._record(label, "call", "raised", raised)
+            self._record(label, "raised", raised)
             return None
         _install(self._output)
-        self._record(label, "call", "value", serialize(result) if observe else unobserved())
+        self._record(label, "call", serialize(result) if observe else unobserved())
         return result
 
     def method(self, obj: Any, name: str, /, *args: Any, observe: bool = True,
@@ -193,14 +193,17 @@ class T:
     def note(self, label: str, value: Any) -> None:
         """Record a "note" step: something the case observed that is not a return value."""
         _check_label(label)
-        self._record(label, "note", "value", serialize(value))
+        self._record(label, "note", serialize(value))
 
-    def _record(self, label: str, kind: str, key: str, observed: Any) -> None:
-        step: Dict[str, Any] = {"label": wire_text(label, LABEL_LIMIT), "kind": kind,
-                                key: observed}
-        if self._run is not None:
-            step["run"] = self._run
-        self._steps.append(step)
+    def _record(self, label: str, kind: str, observed: Any) -> None:
+        """Append a step in its wire form (docs/protocol.md, STEP): ``[label, kind,
+        observed]``, where kind is "call" (observed: the VALUE returned), "raised" (the
+        exception) or "note" (a VALUE); a random case's steps end with the run index."""
+        label = wire_text(label, LABEL_LIMIT)
+        if self._run is None:
+            self._steps.append([label, kind, observed])
+        else:
+            self._steps.append([label, kind, observed, self._run])
 
 
 def _call_method(obj: Any, name: str, args: Any, kwargs: Any) -> Any:
@@ -215,7 +218,7 @@ def _check_label(label: Any) -> None:
 def run_case(spec: CaseSpec, module: Any, files: Mapping[str, str],
              seed: int) -> Dict[str, Any]:
     """Run one case (every run of a random case) and return its ``case`` message."""
-    steps: List[Dict[str, Any]] = []
+    steps: List[List[Any]] = []
     output = Output()
     error = None
     runs: List[Optional[int]] = [None] if spec.runs is None else list(range(spec.runs))

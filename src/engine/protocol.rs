@@ -1,8 +1,11 @@
 //! The messages the harness sends on the private channel (docs/protocol.md), parsed
 //! defensively: the channel is written from inside the untrusted process.
 
+use crate::grade::value::Value;
 use serde::Deserialize;
+use serde::de::{self, Deserializer, IgnoredAny, SeqAccess, Visitor};
 use serde_json::Value as Json;
+use std::fmt;
 
 /// One frame of a traceback, in the learner's or the test's files only.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -26,29 +29,98 @@ pub struct RaisedException {
     pub traceback: Vec<Frame>,
 }
 
-/// One observation of an exercise case.
-#[derive(Debug, Clone, Deserialize)]
+/// One observation of an exercise case. On the channel it is an array (docs/protocol.md,
+/// STEP): `[label, "call", VALUE]`, `[label, "raised", EXCEPTION]` or `[label, "note",
+/// VALUE]`, with the run index as a fourth element for the steps of random cases.
+#[derive(Debug, Clone)]
 pub struct Step {
     pub label: String,
     pub kind: StepKind,
-    /// The observed value, in the tagged form of `grade::value::Value::from_json`.
-    #[serde(default)]
-    pub value: Option<Json>,
-    #[serde(default)]
+    /// The observed value (calls that returned, notes), converted once when the step is
+    /// parsed; a malformed VALUE is `Value::Refused`.
+    pub value: Option<Value>,
+    /// The exception of a call that raised.
     pub raised: Option<RaisedException>,
     /// For random cases: which run the step belongs to.
-    #[serde(default)]
     pub run: Option<u32>,
 }
 
 /// What a step observed.
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StepKind {
     /// The outcome of calling the learner's code.
     Call,
     /// Anything else the case observed.
     Note,
+}
+
+/// The second element of a step on the wire.
+#[derive(Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum WireKind {
+    Call,
+    Raised,
+    Note,
+}
+
+impl<'de> Deserialize<'de> for Step {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Step, D::Error> {
+        deserializer.deserialize_seq(StepVisitor)
+    }
+}
+
+/// Reads a step's array element by element: anything but 3 or 4 elements of the right
+/// types is an error, which makes the whole message malformed. The VALUE is read as a
+/// JSON tree (serde_json bounds its depth) and converted by `Value::from_json`, which
+/// turns a malformed one into `Value::Refused`.
+struct StepVisitor;
+
+impl StepVisitor {
+    /// The third element of a call that returned or of a note.
+    fn value<'de, A: SeqAccess<'de>>(&self, seq: &mut A) -> Result<Value, A::Error> {
+        let json: Json = seq
+            .next_element()?
+            .ok_or_else(|| de::Error::invalid_length(2, self))?;
+        Ok(Value::from_json(&json))
+    }
+}
+
+impl<'de> Visitor<'de> for StepVisitor {
+    type Value = Step;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str("a step: [label, \"call\"|\"raised\"|\"note\", observed, run?]")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Step, A::Error> {
+        let label: String = seq
+            .next_element()?
+            .ok_or_else(|| de::Error::invalid_length(0, &self))?;
+        let kind: WireKind = seq
+            .next_element()?
+            .ok_or_else(|| de::Error::invalid_length(1, &self))?;
+        let (kind, value, raised) = match kind {
+            WireKind::Call => (StepKind::Call, Some(self.value(&mut seq)?), None),
+            WireKind::Note => (StepKind::Note, Some(self.value(&mut seq)?), None),
+            WireKind::Raised => {
+                let raised: RaisedException = seq
+                    .next_element()?
+                    .ok_or_else(|| de::Error::invalid_length(2, &self))?;
+                (StepKind::Call, None, Some(raised))
+            }
+        };
+        let run: Option<u32> = seq.next_element()?;
+        if seq.next_element::<IgnoredAny>()?.is_some() {
+            return Err(de::Error::invalid_length(5, &self));
+        }
+        Ok(Step {
+            label,
+            kind,
+            value,
+            raised,
+            run,
+        })
+    }
 }
 
 /// One exercise case as run by the harness.
@@ -281,7 +353,7 @@ mod tests {
     #[test]
     fn the_event_is_found_anywhere_in_the_line_and_may_be_escaped() {
         let transcript = Transcript::parse(
-            b"{\"name\":\"a\",\"steps\":[{\"label\":\"f()\",\"kind\":\"call\",\"value\":[\"none\"]}],\"event\":\"case\"}\n{\"event\":\"d\\u006fne\",\"count\":1}\n",
+            b"{\"name\":\"a\",\"steps\":[[\"f()\",\"call\",[\"none\"]]],\"event\":\"case\"}\n{\"event\":\"d\\u006fne\",\"count\":1}\n",
         );
         assert_eq!(transcript.malformed_lines, 0);
         let Message::Case(case) = &transcript.messages[0] else {
@@ -289,6 +361,169 @@ mod tests {
         };
         assert_eq!(case.steps[0].label, "f()");
         assert_eq!(transcript.completed_count(), Some(1));
+    }
+
+    /// The steps of a one-case transcript, or None when its line was malformed.
+    fn steps_of(steps: &str) -> Option<Vec<Step>> {
+        let line = format!("{{\"event\":\"case\",\"name\":\"c\",\"steps\":[{steps}]}}\n");
+        let mut transcript = Transcript::parse(line.as_bytes());
+        match (transcript.malformed_lines, transcript.messages.pop()) {
+            (0, Some(Message::Case(case))) => Some(case.steps),
+            (1, None) => None,
+            other => panic!("unexpected parse of {steps}: {other:?}"),
+        }
+    }
+
+    fn int(digits: &str) -> Option<Value> {
+        Some(Value::Int(digits.into()))
+    }
+
+    #[test]
+    fn steps_are_arrays_of_label_kind_observation_and_run() {
+        let steps = steps_of(concat!(
+            r#"["get('a')","call",["int","3"]],"#,
+            r#"["LRUCache(1)","call",["unobserved"],0],"#,
+            r#"["get('b')","raised",{"type":"KeyError","message":"'b'","traceback":"#,
+            r#"[{"file":"lru_cache.py","line":4,"function":"get","text":"x"}]}],"#,
+            r#"["get('c')","raised",{"type":"KeyError"},2],"#,
+            r#"["sleep() was called with","note",["float","0.5"]],"#,
+            r#"["sleep() was called with","note",["none"],4294967295]"#,
+        ))
+        .expect("well-formed steps");
+        let shape: Vec<_> = steps
+            .iter()
+            .map(|step| (step.label.as_str(), step.kind, step.value.clone(), step.run))
+            .collect();
+        assert_eq!(
+            shape,
+            [
+                ("get('a')", StepKind::Call, int("3"), None),
+                (
+                    "LRUCache(1)",
+                    StepKind::Call,
+                    Some(Value::Unobserved),
+                    Some(0)
+                ),
+                ("get('b')", StepKind::Call, None, None),
+                ("get('c')", StepKind::Call, None, Some(2)),
+                (
+                    "sleep() was called with",
+                    StepKind::Note,
+                    Some(Value::Float("0.5".into())),
+                    None
+                ),
+                (
+                    "sleep() was called with",
+                    StepKind::Note,
+                    Some(Value::None),
+                    Some(u32::MAX)
+                ),
+            ]
+        );
+        let raised: Vec<_> = steps.iter().map(|step| step.raised.clone()).collect();
+        assert!(raised[0].is_none() && raised[1].is_none() && raised[4].is_none());
+        let full = raised[2].as_ref().expect("get('b') raised");
+        assert_eq!(
+            (full.type_name.as_str(), full.message.as_str()),
+            ("KeyError", "'b'")
+        );
+        assert_eq!(full.traceback[0].line, 4);
+        let bare = raised[3].as_ref().expect("get('c') raised");
+        assert_eq!(
+            (bare.type_name.as_str(), bare.message.as_str()),
+            ("KeyError", "")
+        );
+    }
+
+    #[test]
+    fn a_malformed_step_makes_its_message_malformed() {
+        let malformed = [
+            // Wrong lengths.
+            r#"[]"#,
+            r#"["f()"]"#,
+            r#"["f()","call"]"#,
+            r#"["f()","call",["none"],0,0]"#,
+            r#"["f()","raised",{"type":"KeyError"},0,"x"]"#,
+            // Unknown or misspelt kinds.
+            r#"["f()","returned",["none"]]"#,
+            r#"["f()","Call",["none"]]"#,
+            r#"["f()",1,["none"]]"#,
+            r#"["f()",null,["none"]]"#,
+            // The label is not a string.
+            r#"[1,"call",["none"]]"#,
+            r#"[null,"call",["none"]]"#,
+            r#"[["f()"],"call",["none"]]"#,
+            // The run is not a u32.
+            r#"["f()","call",["none"],-1]"#,
+            r#"["f()","call",["none"],1.5]"#,
+            r#"["f()","call",["none"],"0"]"#,
+            r#"["f()","call",["none"],null]"#,
+            r#"["f()","call",["none"],4294967296]"#,
+            // The exception of a raised step is not an exception.
+            r#"["f()","raised","KeyError"]"#,
+            r#"["f()","raised",[]]"#,
+            r#"["f()","raised",{"message":"no type"}]"#,
+            r#"["f()","raised",null]"#,
+            // The object form, and steps that are not arrays at all.
+            r#"{"label":"f()","kind":"call","value":["none"]}"#,
+            r#"{"label":"f()","kind":"call","value":["none"],"run":0}"#,
+            r#""f()""#,
+            r#"null"#,
+            r#"7"#,
+        ];
+        for step in malformed {
+            assert!(
+                steps_of(step).is_none(),
+                "{step} was accepted: {:?}",
+                steps_of(step)
+            );
+            // One bad step spoils the message even among good ones.
+            let mixed = format!(r#"["g()","call",["none"]],{step}"#);
+            assert!(steps_of(&mixed).is_none(), "{mixed} was accepted");
+        }
+    }
+
+    #[test]
+    fn a_malformed_value_in_a_good_step_is_refused() {
+        for value in [
+            r#"{"int":"3"}"#,
+            r#""3""#,
+            r#"null"#,
+            r#"[]"#,
+            r#"["int","3x"]"#,
+            r#"["int",3]"#,
+            r#"["bytes","zz"]"#,
+            r#"["dict",[[["int","1"]]]]"#,
+            r#"["mystery","1"]"#,
+        ] {
+            for kind in ["call", "note"] {
+                let steps = steps_of(&format!(r#"["f()","{kind}",{value},1]"#))
+                    .unwrap_or_else(|| panic!("a step with value {value} was rejected"));
+                assert!(
+                    matches!(steps[0].value, Some(Value::Refused { .. })),
+                    "{value} gave {:?}",
+                    steps[0].value
+                );
+                assert_eq!(steps[0].run, Some(1));
+            }
+        }
+    }
+
+    #[test]
+    fn a_deeply_nested_value_is_bounded_not_a_stack_overflow() {
+        let deep = format!(
+            r#"["f()","call",{}["none"]{}]"#,
+            r#"["list",["#.repeat(100_000),
+            "]]".repeat(100_000)
+        );
+        assert!(steps_of(&deep).is_none());
+        let nested = format!(
+            r#"["f()","call",{}["none"]{}]"#,
+            r#"["list",["#.repeat(20),
+            "]]".repeat(20)
+        );
+        let steps = steps_of(&nested).expect("20 levels are fine");
+        assert!(matches!(steps[0].value, Some(Value::List(_))));
     }
 
     #[test]

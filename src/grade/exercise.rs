@@ -436,8 +436,7 @@ fn describe_exception(error: &RaisedException) -> String {
 
 /// "get('a') to return 1" / "get('a') to raise KeyError" / "sleep() was called with 0.5".
 fn describe_step(step: &Step) -> String {
-    let value = step.value.as_ref().map(Value::from_json);
-    match (step.kind, &step.raised, value) {
+    match (step.kind, &step.raised, &step.value) {
         (StepKind::Note, _, Some(value)) => format!("{} {}", step.label, value.to_python()),
         (StepKind::Call, Some(raised), _) => {
             format!("{} to raise {}", step.label, raised.type_name)
@@ -468,8 +467,8 @@ fn compare_steps(want: &Step, got: &Step) -> Option<Difference> {
             describe_step(got)
         )));
     }
-    let want_value = want.value.as_ref().map(Value::from_json);
-    let got_value = got.value.as_ref().map(Value::from_json);
+    let want_value = want.value.as_ref();
+    let got_value = got.value.as_ref();
     let label = &want.label;
     match (&want.raised, &got.raised) {
         (Some(want_raised), Some(got_raised)) => {
@@ -511,9 +510,9 @@ fn compare_steps(want: &Step, got: &Step) -> Option<Difference> {
             )))
         }
         (None, None) => {
-            let want_value = want_value.unwrap_or(Value::None);
-            let got_value = got_value.unwrap_or(Value::None);
-            if want_value.same_as(&got_value) {
+            let want_value = want_value.unwrap_or(&Value::None);
+            let got_value = got_value.unwrap_or(&Value::None);
+            if want_value.same_as(got_value) {
                 return None;
             }
             let verb = if want.kind == StepKind::Call {
@@ -532,8 +531,8 @@ fn compare_steps(want: &Step, got: &Step) -> Option<Difference> {
             Some(Difference {
                 message: format!(
                     "{label}{verb} {}, expected {}",
-                    short(&got_value),
-                    short(&want_value)
+                    short(got_value),
+                    short(want_value)
                 ),
                 expected,
                 actual,
@@ -567,14 +566,14 @@ mod tests {
     #[test]
     fn names_the_diverging_call_and_what_led_to_it() {
         let expected = case(json!([
-            {"label": "put('a', 1)", "kind": "call", "value": ["none"]},
-            {"label": "put('b', 2)", "kind": "call", "value": ["none"]},
-            {"label": "get('a')", "kind": "call", "value": ["int", "1"]}
+            ["put('a', 1)", "call", ["none"]],
+            ["put('b', 2)", "call", ["none"]],
+            ["get('a')", "call", ["int", "1"]]
         ]));
         let actual = case(json!([
-            {"label": "put('a', 1)", "kind": "call", "value": ["none"]},
-            {"label": "put('b', 2)", "kind": "call", "value": ["none"]},
-            {"label": "get('a')", "kind": "call", "value": ["none"]}
+            ["put('a', 1)", "call", ["none"]],
+            ["put('b', 2)", "call", ["none"]],
+            ["get('a')", "call", ["none"]]
         ]));
         let result = compare_case(&expected, Some(&actual), "", 7);
         assert_eq!(result.status, TestStatus::Fail);
@@ -587,12 +586,12 @@ mod tests {
     #[test]
     fn equal_leading_steps_do_not_hide_a_later_difference() {
         let expected = case(json!([
-            {"label": "f()", "kind": "call", "value": ["int", "1"]},
-            {"label": "g()", "kind": "call", "value": ["int", "2"]}
+            ["f()", "call", ["int", "1"]],
+            ["g()", "call", ["int", "2"]]
         ]));
         let actual = case(json!([
-            {"label": "f()", "kind": "call", "value": ["int", "1"]},
-            {"label": "g()", "kind": "call", "value": ["int", "3"]}
+            ["f()", "call", ["int", "1"]],
+            ["g()", "call", ["int", "3"]]
         ]));
         let result = compare_case(&expected, Some(&actual), "", 7);
         assert_eq!(result.status, TestStatus::Fail);
@@ -601,11 +600,9 @@ mod tests {
 
     #[test]
     fn raise_versus_return_is_explained() {
-        let expected = case(
-            json!([{"label": "LRUCache(0)", "kind": "call", "raised": {"type": "ValueError", "message": "x"}}]),
-        );
-        let actual =
-            case(json!([{"label": "LRUCache(0)", "kind": "call", "value": ["unobserved"]}]));
+        let expected =
+            case(json!([["LRUCache(0)", "raised", {"type": "ValueError", "message": "x"}]]));
+        let actual = case(json!([["LRUCache(0)", "call", ["unobserved"]]]));
         let result = compare_case(&expected, Some(&actual), "", 7);
         assert_eq!(
             result.message,
@@ -615,12 +612,8 @@ mod tests {
 
     #[test]
     fn exception_messages_are_shown_not_compared() {
-        let expected = case(
-            json!([{"label": "f()", "kind": "call", "raised": {"type": "KeyError", "message": "'a'"}}]),
-        );
-        let actual = case(
-            json!([{"label": "f()", "kind": "call", "raised": {"type": "KeyError", "message": "other"}}]),
-        );
+        let expected = case(json!([["f()", "raised", {"type": "KeyError", "message": "'a'"}]]));
+        let actual = case(json!([["f()", "raised", {"type": "KeyError", "message": "other"}]]));
         assert_eq!(
             compare_case(&expected, Some(&actual), "", 7).status,
             TestStatus::Pass
@@ -630,12 +623,12 @@ mod tests {
     #[test]
     fn random_runs_name_the_run_and_seed() {
         let expected = case(json!([
-            {"label": "put(1, 1)", "kind": "call", "value": ["none"], "run": 2},
-            {"label": "sleep() was called with", "kind": "note", "value": ["float", "0.5"], "run": 2}
+            ["put(1, 1)", "call", ["none"], 2],
+            ["sleep() was called with", "note", ["float", "0.5"], 2]
         ]));
         let actual = case(json!([
-            {"label": "put(1, 1)", "kind": "call", "value": ["none"], "run": 2},
-            {"label": "sleep() was called with", "kind": "note", "value": ["float", "0.25"], "run": 2}
+            ["put(1, 1)", "call", ["none"], 2],
+            ["sleep() was called with", "note", ["float", "0.25"], 2]
         ]));
         let result = compare_case(&expected, Some(&actual), "", 99);
         assert_eq!(
@@ -646,7 +639,7 @@ mod tests {
 
     #[test]
     fn missing_steps_and_extra_steps_fail() {
-        let expected = case(json!([{"label": "f()", "kind": "call", "value": ["int", "1"]}]));
+        let expected = case(json!([["f()", "call", ["int", "1"]]]));
         let short_run = case(json!([]));
         assert!(
             compare_case(&expected, Some(&short_run), "", 1)
@@ -654,8 +647,8 @@ mod tests {
                 .starts_with("expected f() to return 1 next, but the case ended")
         );
         let long_run = case(json!([
-            {"label": "f()", "kind": "call", "value": ["int", "1"]},
-            {"label": "sleep() was called with", "kind": "note", "value": ["float", "0.0"]}
+            ["f()", "call", ["int", "1"]],
+            ["sleep() was called with", "note", ["float", "0.0"]]
         ]));
         assert!(
             compare_case(&expected, Some(&long_run), "", 1)
@@ -666,12 +659,16 @@ mod tests {
 
     #[test]
     fn containers_get_a_diff_and_unreported_cases_fail() {
-        let expected = case(
-            json!([{"label": "items()", "kind": "call", "value": ["list", [["int", "1"], ["int", "2"]]]}]),
-        );
-        let actual = case(
-            json!([{"label": "items()", "kind": "call", "value": ["list", [["int", "2"], ["int", "1"]]]}]),
-        );
+        let expected = case(json!([[
+            "items()",
+            "call",
+            ["list", [["int", "1"], ["int", "2"]]]
+        ]]));
+        let actual = case(json!([[
+            "items()",
+            "call",
+            ["list", [["int", "2"], ["int", "1"]]]
+        ]]));
         let result = compare_case(&expected, Some(&actual), "", 1);
         assert_eq!(result.expected.as_deref(), Some("[1, 2]"));
         assert_eq!(result.actual.as_deref(), Some("[2, 1]"));
@@ -684,10 +681,12 @@ mod tests {
 
     #[test]
     fn refused_values_never_match() {
-        let expected = case(json!([{"label": "f()", "kind": "call", "value": ["int", "5"]}]));
-        let actual = case(
-            json!([{"label": "f()", "kind": "call", "value": ["refused", "Liar", "not a builtin type"]}]),
-        );
+        let expected = case(json!([["f()", "call", ["int", "5"]]]));
+        let actual = case(json!([[
+            "f()",
+            "call",
+            ["refused", "Liar", "not a builtin type"]
+        ]]));
         let result = compare_case(&expected, Some(&actual), "", 1);
         assert_eq!(
             result.message,
