@@ -105,6 +105,7 @@ fn fixture() -> Fixture {
 }
 
 /// What one job does and gets.
+#[derive(Clone)]
 struct Spec {
     code: String,
     args: Vec<String>,
@@ -475,16 +476,28 @@ print(json.dumps({
 }))
 "#,
     );
-    spec.env = vec![
-        ("PATH".into(), "/usr/bin:/bin".into()),
-        ("PYKATA_JOB".into(), "job value".into()),
+    // A warm sandbox sets up the environment of the latest job of its shape while it
+    // waits: each job must still see exactly its own, whether it has the same environment
+    // as the job before it or not.
+    let first = vec![
+        ("PATH".to_string(), "/usr/bin:/bin".to_string()),
+        ("PYKATA_JOB".to_string(), "job value".to_string()),
     ];
-    let outcome = f.run(spec);
-    assert_ok(&outcome);
-    let seen: serde_json::Value = serde_json::from_str(outcome.stdout.trim()).unwrap();
-    let expected = serde_json::json!({"PATH": "/usr/bin:/bin", "PYKATA_JOB": "job value"});
-    assert_eq!(seen["environ"], expected, "exactly the job's environment");
-    assert_eq!(seen["posix"], expected, "posix.environ too");
+    let second = vec![("PYKATA_OTHER".to_string(), "other value".to_string())];
+    let mut seen = serde_json::Value::Null;
+    for env in [&first, &first, &second, &first] {
+        spec.env = env.clone();
+        let outcome = f.run(spec.clone());
+        assert_ok(&outcome);
+        seen = serde_json::from_str(outcome.stdout.trim()).unwrap();
+        let expected: serde_json::Map<String, serde_json::Value> = env
+            .iter()
+            .map(|(key, value)| (key.clone(), value.clone().into()))
+            .collect();
+        let expected = serde_json::Value::Object(expected);
+        assert_eq!(seen["environ"], expected, "exactly the job's environment");
+        assert_eq!(seen["posix"], expected, "posix.environ too");
+    }
     // Neither the zygote's environment nor this (grader) process's appears anywhere.
     let text = seen["files"].to_string();
     for leak in [

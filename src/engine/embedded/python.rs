@@ -176,10 +176,12 @@ impl Interpreter {
         &self,
         plan: &SandboxPlan,
         touched: &[(usize, usize)],
+        expected_env: &[(String, String)],
         child: fn(Python<'_>, &Interpreter, &EmbeddedJob) -> i32,
     ) -> Result<WarmSandbox, SandboxError> {
         let interpreter: *const Interpreter = self;
         let touched = touched.to_vec();
+        let expected_env = expected_env.to_vec();
         let main: WarmMain = Box::new(move |handoff: JobHandoff<'_>| {
             // SAFETY: as in spawn_sandboxed: this process is a copy of the zygote made while
             // its only thread was attached, between PyOS_BeforeFork and PyOS_AfterFork_Parent.
@@ -189,6 +191,12 @@ impl Interpreter {
                 // SAFETY: MADV_POPULATE_WRITE only faults pages in (copying shared ones); it
                 // changes no content, and fails harmlessly on a range not mapped writable.
                 unsafe { libc::madvise(start as *mut libc::c_void, length, MADV_POPULATE_WRITE) };
+            }
+            if !expected_env.is_empty() {
+                // SAFETY: as below: this process's copy of the interpreter, attached.
+                let py = unsafe { Python::assume_attached() };
+                // SAFETY: as below.
+                unsafe { &*interpreter }.prepare_environment(py, &expected_env);
             }
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
                 let payload = handoff.receive();
@@ -215,6 +223,23 @@ impl Interpreter {
             unsafe { ffi::PyOS_AfterFork_Parent() };
             spawned
         })
+    }
+
+    /// Sets up the environment a job is expected to have (`bootstrap.set_environment`),
+    /// in a warm sandbox's main process while it waits: `run_child` then finds it in place.
+    /// Errors are ignored: `run_child` sets the job's environment anyway.
+    fn prepare_environment(&self, py: Python<'_>, env: &[(String, String)]) {
+        let _ = (|| -> PyResult<()> {
+            let dict = PyDict::new(py);
+            for (key, value) in env {
+                dict.set_item(key, value)?;
+            }
+            self.bootstrap
+                .bind(py)
+                .getattr("set_environment")?
+                .call1((dict,))?;
+            Ok(())
+        })();
     }
 
     /// Runs the job's harness in this (sandboxed) child and returns the exit code.

@@ -170,6 +170,10 @@ struct Shelf {
     limits: Limits,
     ready: Vec<WarmSandbox>,
     failures: u32,
+    /// The environment of the latest job of this shape, as it ran in a warm sandbox: each
+    /// warm sandbox sets it up while it waits (`Interpreter::spawn_warm`), and the next
+    /// job, which almost always has the same, finds it in place.
+    env: Vec<(String, String)>,
 }
 
 impl Pool {
@@ -206,6 +210,7 @@ impl Pool {
                 limits: plan.limits.clone(),
                 ready: Vec::new(),
                 failures: 0,
+                env: Vec::new(),
             },
         };
         shelf.limits = plan.limits.clone();
@@ -264,7 +269,7 @@ impl Pool {
             limits: shelf.limits.clone(),
             request: shelf.request,
         };
-        match interpreter.spawn_warm(&plan, &self.touched, child_main) {
+        match interpreter.spawn_warm(&plan, &self.touched, &shelf.env, child_main) {
             Ok(warm) => Some(warm),
             // This shape's jobs get cold sandboxes, which say what is wrong.
             Err(_) => {
@@ -487,6 +492,12 @@ impl Zygote {
     fn start_warm(&mut self, job: &EmbeddedJob, fds: &ChildFds) -> Option<SandboxedChild> {
         let warm = self.pool.take(&job.sandbox, &self.interpreter)?;
         let moved = rebase(job, warm.scratch_dir())?;
+        // `take` made this job's shape the latest: the first shelf.
+        if let Some(shelf) = self.pool.shelves.first_mut()
+            && shelf.env != moved.env
+        {
+            shelf.env = moved.env.clone();
+        }
         let payload = serde_json::to_vec(&moved).ok()?;
         // One process more: the main process's memory holder (`hold_memory_past_exit`).
         let mut limits = job.sandbox.limits.clone();
