@@ -163,7 +163,7 @@ pub fn supervise(
                 continue;
             }
             for (slot, &i) in fds.iter().zip(&open) {
-                if slot.revents != 0 && streams[i].read_some() == Fill::OverCap {
+                if slot.revents != 0 && streams[i].read_some() {
                     child.kill();
                 }
             }
@@ -217,13 +217,6 @@ struct Capped {
     over_cap: bool,
 }
 
-#[derive(PartialEq, Eq)]
-enum Fill {
-    Open,
-    Closed,
-    OverCap,
-}
-
 impl Capped {
     fn new(fd: OwnedFd, cap: usize) -> Capped {
         Capped {
@@ -234,33 +227,28 @@ impl Capped {
         }
     }
 
-    /// One read, after poll said the pipe is readable (or hung up): never blocks.
-    fn read_some(&mut self) -> Fill {
+    /// One read, after poll said the pipe is readable (or hung up): never blocks. True when
+    /// this read went over the cap (the pipe is then closed, and the caller kills the child).
+    fn read_some(&mut self) -> bool {
         let Some(file) = self.fd.as_mut() else {
-            return Fill::Closed;
+            return false;
         };
         let mut buffer = [0u8; 64 * 1024];
         match file.read(&mut buffer) {
-            Ok(0) => {
-                self.fd = None;
-                Fill::Closed
-            }
+            Ok(0) => self.fd = None,
             Ok(read) => {
                 let room = self.cap.saturating_sub(self.kept.len());
                 self.kept.extend_from_slice(&buffer[..read.min(room)]);
                 if read > room {
                     self.over_cap = true;
                     self.fd = None;
-                    return Fill::OverCap;
+                    return true;
                 }
-                Fill::Open
             }
-            Err(error) if error.kind() == io::ErrorKind::Interrupted => Fill::Open,
-            Err(_) => {
-                self.fd = None;
-                Fill::Closed
-            }
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => self.fd = None,
         }
+        false
     }
 }
 
