@@ -312,7 +312,7 @@ fn executed_bundled_cases_are_used_only_for_unchanged_files() {
 import sys
 path, harness = sys.argv[1:]
 sys.path.insert(0, harness)
-from pykata_harness.exercise import execute_bundled_cases, load_cases
+from pykata_harness.exercise import execute_bundled_cases, load_cases, precompile_cases
 from pykata_harness.loader import CASES_MODULE
 execute_bundled_cases([path])
 assert CASES_MODULE not in sys.modules, "the zygote keeps no cases module loaded"
@@ -320,8 +320,12 @@ specs, required = load_cases(path)
 executed = sys.modules[CASES_MODULE]
 again, _ = load_cases(path)
 print(specs[0].name, again[0].function is specs[0].function)
+# Compiling ahead skips a file executed from the same source (the zygote then keeps its
+# warm sandboxes), and compiles it once it has changed.
+print(precompile_cases([path]))
 with open(path, "a") as handle:
     handle.write("\n@case('added')\ndef added(t):\n    pass\n")
+print(precompile_cases([path]), precompile_cases([path]))
 changed, _ = load_cases(path)
 print([spec.name for spec in changed], sys.modules[CASES_MODULE] is executed)
 "#;
@@ -337,5 +341,8 @@ print([spec.name for spec in changed], sys.modules[CASES_MODULE] is executed)
         "{stdout}{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    assert_eq!(stdout, "first True\n['first', 'added'] False\n");
+    assert_eq!(
+        stdout,
+        "first True\nFalse\nTrue False\n['first', 'added'] False\n"
+    );
 }

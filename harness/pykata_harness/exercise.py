@@ -47,27 +47,35 @@ def run_exercise(args: argparse.Namespace, channel: Channel) -> int:
 _COMPILED: Dict[str, Tuple[bytes, CodeType]] = {}
 
 
-def _compile_cases(path: str) -> CodeType:
-    path = os.path.abspath(path)
-    with open(path, "rb") as handle:
-        source = handle.read()
+def _compiled(path: str, source: bytes) -> CodeType:
+    """The code of cases file ``path`` holding ``source``: compiled ahead if it was."""
     cached = _COMPILED.get(path)
     if cached is not None and cached[0] == source:
         return cached[1]
     return compile(source, path, "exec", dont_inherit=True)
 
 
-def precompile_cases(paths: Sequence[str]) -> None:
+def precompile_cases(paths: Sequence[str]) -> bool:
     """Compile cases files ahead of the runs that will load them (files that do not
-    compile are left for the run to report)."""
+    compile are left for the run to report); whether any was compiled anew (a file already
+    compiled or executed from the same source is left as it is)."""
+    added = False
     for path in paths:
         path = os.path.abspath(path)
         try:
             with open(path, "rb") as handle:
                 source = handle.read()
-            _COMPILED[path] = (source, compile(source, path, "exec", dont_inherit=True))
-        except (OSError, SyntaxError, ValueError):
+        except OSError:
             continue
+        if any(entry is not None and entry[0] == source
+               for entry in (_EXECUTED.get(path), _COMPILED.get(path))):
+            continue
+        try:
+            _COMPILED[path] = (source, compile(source, path, "exec", dont_inherit=True))
+        except (SyntaxError, ValueError):
+            continue
+        added = True
+    return added
 
 
 # Bundled cases files already executed, by absolute path: their source, module, cases and
@@ -87,8 +95,7 @@ def execute_bundled_cases(paths: Sequence[str]) -> None:
         try:
             with open(path, "rb") as handle:
                 source = handle.read()
-            module, specs, required = _execute_cases(
-                path, compile(source, path, "exec", dont_inherit=True))
+            module, specs, required = _execute_cases(path, _compiled(path, source))
         except Exception:
             take_registered()
             continue
@@ -99,14 +106,14 @@ def execute_bundled_cases(paths: Sequence[str]) -> None:
 
 def load_cases(path: str) -> Tuple[List[CaseSpec], Sequence[str]]:
     """Execute the cases file; return its cases in definition order and its REQUIRED names."""
-    absolute = os.path.abspath(path)
-    executed = _EXECUTED.get(absolute)
-    if executed is not None:
-        with open(absolute, "rb") as handle:
-            if handle.read() == executed[0]:
-                sys.modules[CASES_MODULE] = executed[1]
-                return executed[2], executed[3]
-    _, specs, required = _execute_cases(absolute, _compile_cases(path))
+    path = os.path.abspath(path)
+    with open(path, "rb") as handle:
+        source = handle.read()
+    executed = _EXECUTED.get(path)
+    if executed is not None and executed[0] == source:
+        sys.modules[CASES_MODULE] = executed[1]
+        return executed[2], executed[3]
+    _, specs, required = _execute_cases(path, _compiled(path, source))
     return specs, required
 
 

@@ -232,13 +232,14 @@ def _private_pages(before):
 
 def precompile(path):
     """Compile a cases file a job named (``--cases``), so that the children forked from now
-    on find it compiled; only for harnesses that offer it. Compiling runs none of it."""
+    on find it compiled; only for harnesses that offer it. Compiling runs none of it.
+    Whether it was compiled anew (not when it already was, or was executed, from the same
+    source)."""
     exercise = sys.modules.get("pykata_harness.exercise")
     if exercise is None:
         exercise = __import__("pykata_harness.exercise").exercise
     compile_ahead = getattr(exercise, "precompile_cases", None)
-    if compile_ahead is not None:
-        compile_ahead([path])
+    return compile_ahead is not None and bool(compile_ahead([path]))
 
 
 def _reopen(fd, old, line_buffering):

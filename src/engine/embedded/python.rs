@@ -105,15 +105,17 @@ impl Interpreter {
     }
 
     /// Compiles the cases file at `path` for the children forked from now on
-    /// (`bootstrap.precompile`). Errors are ignored: the child compiles it then.
-    pub(super) fn precompile(&self, path: &str) {
+    /// (`bootstrap.precompile`); whether it was compiled anew. Errors are ignored (false):
+    /// the child compiles it then.
+    pub(super) fn precompile(&self, path: &str) -> bool {
         Python::attach(|py| {
-            let _ = self
-                .bootstrap
+            self.bootstrap
                 .bind(py)
                 .getattr("precompile")
-                .and_then(|precompile| precompile.call1((path,)));
-        });
+                .and_then(|precompile| precompile.call1((path,)))
+                .and_then(|compiled| compiled.extract())
+                .unwrap_or(false)
+        })
     }
 
     /// What the interpreter reported about itself at start-up.

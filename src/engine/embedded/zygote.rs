@@ -361,9 +361,12 @@ impl Zygote {
                 if !self.preloading
                     && let Some(path) = self.to_compile.pop()
                 {
-                    self.interpreter.precompile(&path);
-                    // Warm sandboxes forked before lack it: replace them.
-                    self.pool.discard_ready();
+                    // Warm sandboxes forked before lack it: replace them. A bundled
+                    // exercise's cases file, executed at the warm-up, is not compiled
+                    // again, and the warm sandboxes stay.
+                    if self.interpreter.precompile(&path) {
+                        self.pool.discard_ready();
+                    }
                 } else if self.preloading {
                     self.preloading = self.preload_step();
                     if !self.preloading && thread_count() != 1 {
