@@ -196,6 +196,66 @@ fn the_same_seed_gives_the_same_results() {
     assert_eq!(first, second);
 }
 
+/// Later submissions of one call are graded against the cached reference run, whose lines
+/// they reuse when identical (`Transcript::parse_reusing`): each must get the report it
+/// gets alone, where the reference runs beside it and nothing is reused.
+#[test]
+fn later_submissions_of_a_call_get_the_same_reports_as_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = vec![exercise_file("data_structures/lru_cache/solution.py")];
+    files.extend(python_files(&exercise_file(
+        "data_structures/lru_cache/mutants",
+    )));
+    files.push(exercise_file("data_structures/lru_cache/solution.py"));
+    let copies: Vec<PathBuf> = files
+        .iter()
+        .enumerate()
+        .map(|(index, file)| {
+            let copy = dir.path().join(index.to_string()).join("lru_cache.py");
+            std::fs::create_dir(copy.parent().unwrap()).unwrap();
+            std::fs::copy(file, &copy).unwrap();
+            copy
+        })
+        .collect();
+    // The duration and the measured figures in the timing case's message vary by run.
+    let strip = |mut report: serde_json::Value| {
+        report.as_object_mut().unwrap().remove("duration");
+        let digits = |text: &str| text.replace(|c: char| c.is_ascii_digit(), "N");
+        for test in report["tests"].as_array_mut().unwrap() {
+            for key in ["message", "expected", "actual"] {
+                if let Some(text) = test[key].as_str().map(digits) {
+                    test[key] = text.into();
+                }
+            }
+        }
+        report
+    };
+    let together = Pykata::new()
+        .args(["check", "--format", "json", "--seed", "11", "--jobs", "1"])
+        .args(&copies)
+        .run()
+        .json_lines();
+    assert_eq!(together.len(), copies.len());
+    let statuses: Vec<&str> = together
+        .iter()
+        .map(|report| report["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses.first(), Some(&"pass"));
+    assert_eq!(statuses.last(), Some(&"pass"));
+    assert!(
+        statuses[1..statuses.len() - 1].iter().all(|s| *s == "fail"),
+        "{statuses:?}"
+    );
+    for (copy, report) in copies.iter().zip(together) {
+        let alone = Pykata::new()
+            .args(["check", "--format", "json", "--seed", "11"])
+            .arg(copy)
+            .run()
+            .json();
+        assert_eq!(strip(report), strip(alone), "{}", copy.display());
+    }
+}
+
 #[test]
 fn a_file_named_after_a_module_is_graded_as_that_exercise() {
     let dir = tempfile::tempdir().unwrap();

@@ -52,6 +52,7 @@ fn minimal_job(grader: &Grader, cases: &Path) -> (tempfile::TempDir, Job) {
         .collect(),
         scratch: scratch.path().to_path_buf(),
         limits: Limits::default(),
+        known_lines: None,
     };
     (scratch, job)
 }

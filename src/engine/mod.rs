@@ -8,8 +8,10 @@ pub mod subprocess;
 use crate::sandbox::{ChildMain, SandboxPlan};
 use crate::settings::{Isolation, Limits};
 use process::{RunOutput, make_pipes, supervise};
+use protocol::KnownLines;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// The interpreter pykata was built against (and so the one the embedded engine runs),
 /// when it still exists; otherwise `python3` from PATH.
@@ -50,6 +52,9 @@ pub struct Job {
     pub visible: Vec<PathBuf>,
     /// Limits of the run.
     pub limits: Limits,
+    /// The lines an earlier run sent, with their messages: the same lines in this run are
+    /// not parsed again (the reference's, for a submission of the same exercise and seed).
+    pub known_lines: Option<Arc<KnownLines>>,
 }
 
 /// Which engine an [`Engine`] is.
@@ -164,8 +169,14 @@ impl Engine {
             };
             let child = zygote.spawn(embedded_job, fds)?;
             let isolation = Some(child.isolation().clone());
-            return supervise(&child, pipes, &job.limits, isolation)
-                .map_err(EngineError::Supervise);
+            return supervise(
+                &child,
+                pipes,
+                &job.limits,
+                isolation,
+                job.known_lines.as_deref(),
+            )
+            .map_err(EngineError::Supervise);
         }
         let mut args: Vec<OsString> = vec![
             "-I".into(),
@@ -180,7 +191,14 @@ impl Engine {
         };
         let child = crate::sandbox::spawn(&self.sandbox_plan(job), fds, main)?;
         let isolation = child.isolation.clone();
-        supervise(&child, pipes, &job.limits, Some(isolation)).map_err(EngineError::Supervise)
+        supervise(
+            &child,
+            pipes,
+            &job.limits,
+            Some(isolation),
+            job.known_lines.as_deref(),
+        )
+        .map_err(EngineError::Supervise)
     }
 }
 

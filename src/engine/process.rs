@@ -2,7 +2,7 @@
 //! deadline, and the kill of everything it started. Engines differ in how a child starts;
 //! they all end up here.
 
-use crate::engine::protocol::Transcript;
+use crate::engine::protocol::{KnownLines, Transcript};
 use crate::settings::Limits;
 use std::fs::File;
 use std::io::{self, Read};
@@ -84,6 +84,8 @@ pub enum LimitHit {
 #[derive(Debug)]
 pub struct RunOutput {
     pub transcript: Transcript,
+    /// The channel's bytes, as the transcript was parsed from them.
+    pub channel: Vec<u8>,
     /// What the child wrote on stdout and stderr, interleaved per stream, lossily decoded.
     pub stdout: String,
     pub stderr: String,
@@ -99,12 +101,14 @@ pub struct RunOutput {
 /// One thread waits for the main process to end (engines only offer a blocking wait) and
 /// says so by closing a pipe; this thread polls that pipe and the child's three output
 /// pipes together, reading each under its cap, until the child has ended and every pipe is
-/// at its end.
+/// at its end. The channel's lines are parsed reusing the messages of `known` lines
+/// ([`Transcript::parse_reusing`]).
 pub fn supervise(
     child: &dyn RunningChild,
     pipes: OutputPipes,
     limits: &Limits,
     isolation: Option<IsolationReport>,
+    known: Option<&KnownLines>,
 ) -> io::Result<RunOutput> {
     let started = Instant::now();
     let deadline = started + limits.wall_time;
@@ -188,7 +192,8 @@ pub fn supervise(
             None
         };
         Ok(RunOutput {
-            transcript: Transcript::parse(&channel.kept),
+            transcript: Transcript::parse_reusing(&channel.kept, known),
+            channel: channel.kept,
             stdout: String::from_utf8_lossy(&stdout.kept).into_owned(),
             stderr: String::from_utf8_lossy(&stderr.kept).into_owned(),
             exit,
@@ -340,7 +345,7 @@ mod tests {
             writeln!(chan, "{{\"event\":\"case\",\"name\":\"{name}\"}}").unwrap();
             writeln!(chan, "{{\"event\":\"done\",\"count\":1}}").unwrap();
         });
-        let output = supervise(&*child, pipes, &limits(10_000, 1 << 20), None).unwrap();
+        let output = supervise(&*child, pipes, &limits(10_000, 1 << 20), None, None).unwrap();
         assert_eq!(output.stdout, "printed\n");
         assert_eq!(output.stderr, "warned\n");
         assert_eq!(output.transcript.completed_count(), Some(1));
@@ -356,7 +361,7 @@ mod tests {
                 std::thread::sleep(Duration::from_millis(5));
             }
         });
-        let output = supervise(&*child, pipes, &limits(100, 1 << 20), None).unwrap();
+        let output = supervise(&*child, pipes, &limits(100, 1 << 20), None, None).unwrap();
         assert_eq!(output.limit_hit, Some(LimitHit::WallTime));
         assert_eq!(output.exit.status, ExitStatusKind::Signaled(libc::SIGKILL));
         assert!(output.wall_time >= Duration::from_millis(100));
@@ -372,7 +377,7 @@ mod tests {
                 }
             }
         });
-        let output = supervise(&*child, pipes, &limits(10_000, 10_000), None).unwrap();
+        let output = supervise(&*child, pipes, &limits(10_000, 10_000), None, None).unwrap();
         assert_eq!(output.limit_hit, Some(LimitHit::Output));
         assert_eq!(output.stdout.len(), 10_000);
         assert!(child.killed());
@@ -398,7 +403,7 @@ mod tests {
                 held.lock().unwrap().take();
             }
         });
-        let output = supervise(&*child, pipes, &limits(10_000, 1 << 20), None).unwrap();
+        let output = supervise(&*child, pipes, &limits(10_000, 1 << 20), None, None).unwrap();
         releaser.join().unwrap();
         assert_eq!(output.stdout, "before\n");
         assert_eq!(output.exit.status, ExitStatusKind::Exited(0));

@@ -6,6 +6,8 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, SeqAccess, Visitor};
 use serde_json::Value as Json;
 use std::fmt;
+use std::ops::Range;
+use std::sync::Arc;
 
 /// One frame of a traceback, in the learner's or the test's files only.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -237,13 +239,20 @@ pub struct NeedsPytest {
 /// Every message of the protocol: the `event` field names the variant.
 #[derive(Debug, Clone)]
 pub enum Message {
-    Start { protocol: u32, python: String },
+    Start {
+        protocol: u32,
+        python: String,
+    },
     LoadError(LoadError),
-    Case(CaseMessage),
+    /// Shared: a run whose line is identical to a known run's reuses its message
+    /// ([`KnownLines`]).
+    Case(Arc<CaseMessage>),
     CollectError(CollectError),
     NeedsPytest(NeedsPytest),
-    Test(TestMessage),
-    Done { count: u64 },
+    Test(Box<TestMessage>),
+    Done {
+        count: u64,
+    },
 }
 
 /// The `event` field alone; the other fields are skipped without being built.
@@ -277,10 +286,10 @@ impl Message {
             "start" => serde_json::from_slice(line)
                 .map(|StartFields { protocol, python }| Message::Start { protocol, python }),
             "load_error" => serde_json::from_slice(line).map(Message::LoadError),
-            "case" => serde_json::from_slice(line).map(Message::Case),
+            "case" => serde_json::from_slice(line).map(|case| Message::Case(Arc::new(case))),
             "collect_error" => serde_json::from_slice(line).map(Message::CollectError),
             "needs_pytest" => serde_json::from_slice(line).map(Message::NeedsPytest),
-            "test" => serde_json::from_slice(line).map(Message::Test),
+            "test" => serde_json::from_slice(line).map(|test| Message::Test(Box::new(test))),
             "done" => {
                 serde_json::from_slice(line).map(|DoneFields { count }| Message::Done { count })
             }
@@ -301,12 +310,22 @@ pub struct Transcript {
 impl Transcript {
     /// Parses JSON Lines; a line that does not parse is counted, not trusted.
     pub fn parse(bytes: &[u8]) -> Transcript {
+        Transcript::parse_reusing(bytes, None)
+    }
+
+    /// [`Transcript::parse`], except that a line identical, byte for byte, to the line at
+    /// the same position of `known` takes that line's message instead of being parsed
+    /// again: the same result, since parsing depends on nothing but the line. A correct
+    /// submission's run repeats the reference run's lines exactly, and its longest lines
+    /// (a random case's hundreds of steps) cost far more to parse than to compare.
+    pub fn parse_reusing(bytes: &[u8], known: Option<&KnownLines>) -> Transcript {
         let mut transcript = Transcript::default();
-        for line in bytes.split(|&byte| byte == b'\n') {
-            if line.iter().all(u8::is_ascii_whitespace) {
-                continue;
-            }
-            match Message::parse_line(line) {
+        for (position, line) in lines(bytes).enumerate() {
+            let message = match known.and_then(|known| known.get(position, line)) {
+                Some(message) => message.clone(),
+                None => Message::parse_line(line),
+            };
+            match message {
                 Some(message) => transcript.messages.push(message),
                 None => transcript.malformed_lines += 1,
             }
@@ -333,6 +352,60 @@ impl Transcript {
             .count() as u64;
         (results == *count).then_some(*count)
     }
+}
+
+/// The lines of a run with what each parsed to, kept so that later runs that send the same
+/// lines need not parse them again ([`Transcript::parse_reusing`]).
+#[derive(Debug, Default)]
+pub struct KnownLines {
+    bytes: Box<[u8]>,
+    /// Each non-blank line's place in `bytes`, and its message (None: malformed).
+    lines: Vec<(Range<usize>, Option<Message>)>,
+}
+
+impl KnownLines {
+    /// The lines of `bytes` (a run's channel) with the messages of `transcript`, which
+    /// must be `bytes` parsed. The lines are parsed again when they and the messages do
+    /// not pair up one to one (a line was malformed).
+    pub fn of_run(bytes: &[u8], transcript: &Transcript) -> KnownLines {
+        let start_of = |line: &[u8]| line.as_ptr() as usize - bytes.as_ptr() as usize;
+        let ranges: Vec<(Range<usize>, &[u8])> = lines(bytes)
+            .map(|line| {
+                let start = start_of(line);
+                (start..start + line.len(), line)
+            })
+            .collect();
+        let lines = if transcript.malformed_lines == 0 && transcript.messages.len() == ranges.len()
+        {
+            ranges
+                .into_iter()
+                .zip(&transcript.messages)
+                .map(|((range, _), message)| (range, Some(message.clone())))
+                .collect()
+        } else {
+            ranges
+                .into_iter()
+                .map(|(range, line)| (range, Message::parse_line(line)))
+                .collect()
+        };
+        KnownLines {
+            bytes: bytes.into(),
+            lines,
+        }
+    }
+
+    /// What the known line at `position` parsed to, when `line` is that same line.
+    fn get(&self, position: usize, line: &[u8]) -> Option<&Option<Message>> {
+        let (range, message) = self.lines.get(position)?;
+        (self.bytes[range.clone()] == *line).then_some(message)
+    }
+}
+
+/// The non-blank lines of a channel's bytes.
+fn lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
+    bytes
+        .split(|&byte| byte == b'\n')
+        .filter(|line| !line.iter().all(u8::is_ascii_whitespace))
 }
 
 #[cfg(test)]
@@ -363,12 +436,94 @@ mod tests {
         assert_eq!(transcript.completed_count(), Some(1));
     }
 
+    /// A reference-like run: start, two cases (the second with a random run), a malformed
+    /// line, done.
+    const KNOWN_RUN: &[u8] = b"{\"event\":\"start\",\"protocol\":1,\"python\":\"3.11.7\"}\n\
+{\"event\":\"case\",\"name\":\"a\",\"steps\":[[\"f()\",\"call\",[\"int\",\"1\"]]]}\n\
+{\"event\":\"case\",\"name\":\"b\",\"random\":true,\"steps\":[[\"g()\",\"note\",[\"str\",\"x\"],0]]}\n\
+not json\n\
+{\"event\":\"done\",\"count\":2}\n";
+
+    fn case_names(transcript: &Transcript) -> Vec<String> {
+        transcript
+            .messages
+            .iter()
+            .filter_map(|message| match message {
+                Message::Case(case) => Some(format!("{}:{:?}", case.name, case.steps)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn identical_lines_reuse_the_known_messages_and_parse_the_same() {
+        let clean = std::str::from_utf8(KNOWN_RUN)
+            .unwrap()
+            .replace("not json\n", "");
+        for run in [KNOWN_RUN, clean.as_bytes()] {
+            let transcript = Transcript::parse(run);
+            for known in [
+                // Paired with the run's own messages (when no line was malformed)...
+                KnownLines::of_run(run, &transcript),
+                // ...or parsed again, when the messages given do not pair up with the lines.
+                KnownLines::of_run(run, &Transcript::default()),
+                KnownLines::of_run(run, &Transcript::parse(&run[..60])),
+            ] {
+                let again = Transcript::parse_reusing(run, Some(&known));
+                assert_eq!(format!("{again:?}"), format!("{transcript:?}"));
+                assert_eq!(again.completed_count(), Some(2));
+                // Reused, not parsed: the case messages are the known ones themselves.
+                let reused = again
+                    .messages
+                    .iter()
+                    .filter(|message| {
+                        match message {
+                        Message::Case(case) => known.lines.iter().any(|(_, kept)| {
+                            matches!(kept, Some(Message::Case(k)) if Arc::ptr_eq(k, case))
+                        }),
+                        _ => false,
+                    }
+                    })
+                    .count();
+                assert_eq!(reused, 2, "{known:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_line_that_differs_or_moved_is_parsed_afresh() {
+        let known = KnownLines::of_run(KNOWN_RUN, &Transcript::parse(KNOWN_RUN));
+        let text = std::str::from_utf8(KNOWN_RUN).unwrap();
+        // The first case returns 2 instead of 1: same position, other bytes.
+        let changed = text.replace("[\"int\",\"1\"]", "[\"int\",\"2\"]");
+        let parsed = Transcript::parse_reusing(changed.as_bytes(), Some(&known));
+        assert_eq!(
+            format!("{parsed:?}"),
+            format!("{:?}", Transcript::parse(changed.as_bytes()))
+        );
+        assert!(case_names(&parsed)[0].contains("Int(\"2\")"));
+        // A line more in front: every line sits one position later and is parsed.
+        let shifted = format!("{{\"event\":\"case\",\"name\":\"z\"}}\n{text}");
+        let parsed = Transcript::parse_reusing(shifted.as_bytes(), Some(&known));
+        assert_eq!(case_names(&parsed).len(), 3);
+        assert_eq!(
+            format!("{parsed:?}"),
+            format!("{:?}", Transcript::parse(shifted.as_bytes()))
+        );
+        assert_eq!(parsed.completed_count(), None);
+        // The malformed known line's position, now holding a good line, is parsed.
+        let fixed = text.replace("not json", "{\"event\":\"case\",\"name\":\"c\"}");
+        let parsed = Transcript::parse_reusing(fixed.as_bytes(), Some(&known));
+        assert_eq!(parsed.malformed_lines, 0);
+        assert_eq!(case_names(&parsed).len(), 3);
+    }
+
     /// The steps of a one-case transcript, or None when its line was malformed.
     fn steps_of(steps: &str) -> Option<Vec<Step>> {
         let line = format!("{{\"event\":\"case\",\"name\":\"c\",\"steps\":[{steps}]}}\n");
         let mut transcript = Transcript::parse(line.as_bytes());
         match (transcript.malformed_lines, transcript.messages.pop()) {
-            (0, Some(Message::Case(case))) => Some(case.steps),
+            (0, Some(Message::Case(case))) => Some(case.steps.clone()),
             (1, None) => None,
             other => panic!("unexpected parse of {steps}: {other:?}"),
         }

@@ -9,15 +9,21 @@ use super::{
 };
 use crate::engine::Job;
 use crate::engine::process::RunOutput;
-use crate::engine::protocol::{CaseMessage, LoadError, Message, RaisedException, Step, StepKind};
+use crate::engine::protocol::{
+    CaseMessage, KnownLines, LoadError, Message, RaisedException, Step, StepKind,
+};
 use crate::exercise::Exercise;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Instant;
 
 /// The reference solution's observations for one exercise and seed.
 #[derive(Debug)]
 pub struct ReferenceRun {
-    pub cases: Vec<CaseMessage>,
+    pub cases: Vec<Arc<CaseMessage>>,
+    /// The reference run's channel lines: a submission's run that sends the same lines
+    /// reuses their messages instead of parsing them again.
+    pub lines: Arc<KnownLines>,
 }
 
 /// How many earlier operations a failure message lists.
@@ -41,10 +47,16 @@ pub fn grade_exercise(
 
     // The reference runs beside the submission the first time; later it is cached.
     let (reference, run) = match grader.reference_if_made(exercise) {
-        Some(reference) => (Ok(reference), run_case_file(grader, exercise, submission)),
+        Some(reference) => {
+            let known = reference.as_ref().ok().map(|made| made.lines.clone());
+            (
+                Ok(reference),
+                run_case_file(grader, exercise, submission, known),
+            )
+        }
         None => std::thread::scope(|scope| {
             let reference = scope.spawn(|| grader.reference(exercise));
-            let run = run_case_file(grader, exercise, submission);
+            let run = run_case_file(grader, exercise, submission, None);
             (reference.join(), run)
         }),
     };
@@ -82,7 +94,7 @@ pub fn grade_exercise(
         .messages
         .iter()
         .filter_map(|message| match message {
-            Message::Case(case) => Some(case),
+            Message::Case(case) => Some(&**case),
             _ => None,
         })
         .collect();
@@ -175,11 +187,13 @@ fn submission_load_error(error: &LoadError) -> GradeError {
     }
 }
 
-/// Runs the exercise's cases on `module_file` in a fresh scratch folder.
+/// Runs the exercise's cases on `module_file` in a fresh scratch folder; `known_lines`: the
+/// reference run's lines, once there is one.
 pub(crate) fn run_case_file(
     grader: &Grader,
     exercise: &Exercise,
     module_file: &Path,
+    known_lines: Option<Arc<KnownLines>>,
 ) -> Result<RunOutput, GradeError> {
     let source = std::fs::read(module_file).map_err(|error| {
         GradeError::grader(
@@ -210,6 +224,7 @@ pub(crate) fn run_case_file(
         ],
         scratch: scratch.path().to_path_buf(),
         limits: grader.limits_for(exercise),
+        known_lines,
     };
     grader
         .engine
@@ -223,7 +238,7 @@ pub(crate) fn run_reference(
     exercise: &Exercise,
 ) -> Result<ReferenceRun, GradeError> {
     let solution = exercise.folder(&grader.unpacked).join("solution.py");
-    let output = run_case_file(grader, exercise, &solution)?;
+    let output = run_case_file(grader, exercise, &solution, None)?;
     let broken = |why: String| {
         GradeError::grader(
             "reference",
@@ -240,6 +255,7 @@ pub(crate) fn run_reference(
             .unwrap_or_else(|| "no completion record".into());
         return Err(broken(format!("{why}\n{}", output.stderr.trim())));
     }
+    let lines = Arc::new(KnownLines::of_run(&output.channel, &output.transcript));
     let mut cases = Vec::new();
     for message in output.transcript.messages {
         match message {
@@ -251,7 +267,7 @@ pub(crate) fn run_reference(
     if cases.is_empty() {
         return Err(broken("its cases.py defines no cases".into()));
     }
-    Ok(ReferenceRun { cases })
+    Ok(ReferenceRun { cases, lines })
 }
 
 /// Compares one case. `actual` is `None` when the submission's run never reported it.

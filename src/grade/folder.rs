@@ -159,6 +159,7 @@ fn run_once(grader: &Grader, folder: &Path, pytest_mode: &str) -> Result<RunOutp
         ],
         scratch: scratch.path().to_path_buf(),
         limits: grader.folder_limits(),
+        known_lines: None,
     };
     grader
         .engine
