@@ -7,7 +7,9 @@
 //! what the job does.
 //!
 //! `cargo test --release --test embedded_sandbox -- --ignored --nocapture latency` measures
-//! the spawn-to-exit latency of a trivial job against the sandboxed subprocess engine.
+//! the spawn-to-exit latency of a trivial job against the sandboxed subprocess engine, and
+//! `... -- --ignored --nocapture encoding_speed` the channel encoding of lru_cache's
+//! transcript in a job, the json path against the native encoder.
 
 use std::io::Read;
 use std::os::fd::OwnedFd;
@@ -937,4 +939,77 @@ fn latency() {
         embedded.stdout.trim(),
         out.join().unwrap().trim()
     );
+}
+
+/// Encoding time of lru_cache's transcript in a job: the json path against the native
+/// encoder, each message encoded from its decoded JSON. The transcript is made by running
+/// the bundled reference solution with `python3 -I -B harness/pykata_run.py`.
+#[test]
+#[ignore = "a measurement, not a check"]
+fn encoding_speed() {
+    let f = fixture();
+    let python = f.zygote.info().unwrap().executable;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let work = public_dir("pykata-bench-transcript");
+    let exercise = root.join("exercises/data_structures/lru_cache");
+    std::fs::copy(
+        exercise.join("solution.py"),
+        work.path().join("solution.py"),
+    )
+    .unwrap();
+    let transcript = work.path().join("lru.jsonl");
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(r#"exec "$0" -I -B "$1" --channel-fd 3 exercise --cases "$2" --submission "$3" --module solution --seed 1 3>"$4""#)
+        .arg(&python)
+        .arg(root.join("harness/pykata_run.py"))
+        .arg(exercise.join("cases.py"))
+        .arg(work.path().join("solution.py"))
+        .arg(&transcript)
+        .current_dir(work.path())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let code = r#"
+import json, time
+from pykata_harness import channel as channel_module
+lines = open("lru.jsonl", "rb").read().splitlines(keepends=True)
+messages = [json.loads(line) for line in lines]
+compact = channel_module._compact_encoder()
+native = channel_module._native_encoder
+def json_path():
+    for m in messages:
+        (compact(m) + "\n").encode("utf-8", "surrogatepass")
+def native_path():
+    for m in messages:
+        native(m)
+first = ARGS[0]
+order = [json_path, native_path] if first == "json" else [native_path, json_path]
+cold = {}
+for run in order:  # the first pass in a fresh copy of the zygote, as a job's
+    start = time.perf_counter()
+    run()
+    cold[run.__name__] = (time.perf_counter() - start) * 1e6
+assert [native(m) for m in messages] == lines
+warm = {"json_path": [], "native_path": []}
+for _ in range(200):
+    for run in order:
+        start = time.perf_counter()
+        run()
+        warm[run.__name__].append((time.perf_counter() - start) * 1e6)
+print(json.dumps({"lines": len(lines), "bytes": sum(map(len, lines)), "cold": cold,
+    "warm_median": {k: sorted(v)[len(v) // 2] for k, v in warm.items()},
+    "warm_min": {k: min(v) for k, v in warm.items()}}))
+"#;
+    for first in ["json", "native", "json", "native"] {
+        let mut spec = Spec::new(code);
+        spec.args = vec![first.into()];
+        spec.scratch_files = vec![(
+            "lru.jsonl".into(),
+            std::fs::read_to_string(&transcript).unwrap(),
+        )];
+        let outcome = f.run(spec);
+        assert_ok(&outcome);
+        println!("{first} first: {}", outcome.stdout.trim());
+    }
 }
