@@ -7,7 +7,9 @@
 //! what the job does.
 //!
 //! `cargo test --release --test embedded_sandbox -- --ignored --nocapture latency` measures
-//! the spawn-to-exit latency of a trivial job against the sandboxed subprocess engine.
+//! the spawn-to-exit latency of a trivial job against the sandboxed subprocess engine, and
+//! `... -- --ignored --nocapture encoding_speed` the channel encoding of lru_cache's
+//! transcript in a job, the json path against the native encoder.
 
 use std::io::Read;
 use std::os::fd::OwnedFd;
@@ -53,6 +55,11 @@ fn write_harness(dir: &Path) {
         (dir.join("pykata_run.py"), "# the zygote's sys.argv[0]\n"),
         (package.join("__init__.py"), ""),
         (package.join("main.py"), HARNESS_MAIN),
+        // The real channel: the zygote hands it the native encoder.
+        (
+            package.join("channel.py"),
+            include_str!("../harness/pykata_harness/channel.py"),
+        ),
     ] {
         std::fs::write(&path, text).unwrap();
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
@@ -694,6 +701,160 @@ fn isolation_off_still_runs_the_job() {
     assert_eq!(outcome.isolation.level, IsolationLevel::None);
 }
 
+/// Runs a corpus of messages through the native encoder the zygote hands to the harness's
+/// channel and through the json path, in a job; prints what differed as JSON.
+const ENCODER_CORPUS: &str = r#"
+import enum, json, os, sys
+from pykata_harness import channel as channel_module
+
+MAX_DEPTH = 200  # encoder.rs: lists, tuples and dicts nested deeper go to the json path
+native = channel_module._native_encoder
+compact = channel_module._compact_encoder()
+failures = []
+
+def json_path(message):
+    """What the channel sends without the native encoder: bytes, or the exception."""
+    try:
+        return (compact(message) + "\n").encode("utf-8", "surrogatepass")
+    except Exception as exc:
+        return type(exc)
+
+def nested(depth, make):
+    value = "leaf"
+    for _ in range(depth):
+        value = make(value)
+    return value
+
+CALLED = []  # what Python-level code ran
+
+class Str(str):
+    def __str__(self): CALLED.append("Str.__str__"); return "s"
+    def __repr__(self): CALLED.append("Str.__repr__"); return "s"
+class Int(int):
+    def __repr__(self): CALLED.append("Int.__repr__"); return "7"
+    def __index__(self): CALLED.append("Int.__index__"); return 7
+class Float(float):
+    def __repr__(self): CALLED.append("Float.__repr__"); return "7.0"
+class List(list):
+    def __iter__(self): CALLED.append("List.__iter__"); return iter([7])
+    def __len__(self): CALLED.append("List.__len__"); return 1
+class Dict(dict):
+    def items(self): CALLED.append("Dict.items"); return [("k", 7)]
+    def __iter__(self): CALLED.append("Dict.__iter__"); return iter(["k"])
+class Tuple(tuple):
+    def __iter__(self): CALLED.append("Tuple.__iter__"); return iter([7])
+class Color(enum.IntEnum):
+    RED = 1
+class Loud:
+    def __repr__(self): CALLED.append("Loud.__repr__"); return "loud"
+    def __str__(self): CALLED.append("Loud.__str__"); return "loud"
+    def __iter__(self): CALLED.append("Loud.__iter__"); return iter([])
+    def __index__(self): CALLED.append("Loud.__index__"); return 0
+    def __float__(self): CALLED.append("Loud.__float__"); return 0.0
+
+controls = "".join(map(chr, range(32))) + "\x7f"
+latin1 = "".join(map(chr, range(256)))
+bmp = "".join(map(chr, range(0, 0x3000, 7))) + "".join(map(chr, range(0xD7F0, 0xE010)))
+astral = "\U0001F600\U0001D11E\U0010FFFF\x00\x1f\"\\" + "\u20ac"
+texts = [
+    "", "plain", 'quote " back \\ slash / ', controls, latin1, bmp, astral,
+    "\ud800", "\udfff", "a\ud83dz", "\ud83d\ude00", "\ude00\ud83d", "\xe9\n\u20ac\t\U0001F600\x01",
+    "x" * 20000, "\xe9" * 5000 + "\n", (controls + latin1 + bmp + astral) * 20,
+]
+steps = [["get('a')", "call", ["int", "1"], 3], ["put('b', 12)", "call", ["none"], 0],
+         ["get('zz')", "raised", {"type": "KeyError", "message": "'zz'", "traceback": [
+             {"file": "lru_cache.py", "line": 3, "function": "get", "text": "raise KeyError(k)"}]}]]
+accepted = [
+    {"event": "start", "protocol": 1, "mode": "exercise", "python": "3.11.7"},
+    {"event": "case", "name": "get refreshes recency", "points": 1, "hidden": False,
+     "random": False, "steps": steps * 50, "error": None, "output": "hi\n"},
+    {}, {"": ""}, {"a": []}, {"a": ()}, {"a": [[], {}, (), [[]], {"b": {}}]},
+    {"keys": {controls: 1, latin1: 2, "\ud800": 3, "\U0001F600": 4, "": 5}},
+    {"ints": [0, 1, -1, 9, 10, -10, 2**31, 2**63 - 1, 2**63, -2**63, -2**63 - 1, 2**64,
+              -2**64, 10**100, -(10**3999), int("9" * 4300)]},
+    {"floats": [0.0, -0.0, 1.0, -1.5, 0.1, 1/3, 1e16, 1e15, 123456789012345678.0, 1e-4,
+                1e-5, 1e300, -1e300, 1e22, 5e-324, 1.7976931348623157e308, 2.0**53,
+                float("nan"), -float("nan"), float("inf"), float("-inf")]},
+    {"singletons": [True, False, None], "tuple": (1, ("a", (None,)), [()])},
+    {"deep": nested(MAX_DEPTH - 1, lambda v: [v])},
+    {"deep": nested(MAX_DEPTH - 1, lambda v: {"k": v})},
+    {"deep": nested(MAX_DEPTH - 1, lambda v: (v,))},
+    {"deep": nested((MAX_DEPTH - 1) // 2, lambda v: [1, {"a": v, "b": (2,)}, "z"])},
+    *({"text": text} for text in texts),
+    [1, "two", 3.0],  # not a dict: the channel sends dicts, but either way is the same
+]
+circular = []
+circular.append(circular)
+refused = [
+    {"deep": nested(MAX_DEPTH, lambda v: [v])},
+    {"deep": nested(MAX_DEPTH, lambda v: {"k": v})},
+    {"deep": nested(MAX_DEPTH, lambda v: (v,))},
+    {"deep": nested(5000, lambda v: [v])},
+    {"deep": nested(200000, lambda v: [v])},
+    {"circular": circular},
+    {"s": Str("x")}, {"i": Int(5)}, {"f": Float(1.5)}, {"l": List([1])}, {"d": Dict(a=1)},
+    {"t": Tuple((1,))}, Dict(event="x"), {"e": Color.RED}, {"b": [True, Int(1)]},
+    {Str("k"): 1}, {1: "int key"}, {None: 1}, {1.5: 1}, {True: 1}, {("t",): 1},
+    {"set": {1}}, {"bytes": b"x"}, {"obj": Loud()}, {"objs": [1, [Loud()]]},
+    {"big": 10**5000}, {"big": [-(10**4300)]},
+]
+
+sent = []
+channel = channel_module.Channel(os.open(os.devnull, os.O_WRONLY))
+channel._write = lambda fd, view: sent.append(bytes(view)) or len(view)
+json_calls = []
+channel_dumps = channel._dumps
+def counting_dumps(message):
+    json_calls.append(1)
+    return channel_dumps(message)
+channel._dumps = counting_dumps
+# Learner code replacing the module's encoder changes nothing for a channel made before.
+channel_module.use_native_encoder(lambda message: b"tampered\n")
+channel_module._native_encoder = lambda message: b"tampered\n"
+
+def check(index, message, take):
+    expected = json_path(message)
+    del CALLED[:]
+    direct = native(message)
+    if CALLED:
+        failures.append([index, "the native encoder ran Python code", list(CALLED)])
+    if take and direct != expected:
+        failures.append([index, "native", repr(direct)[:300], repr(expected)[:300]])
+    if not take and direct is not None:
+        failures.append([index, "not refused", repr(direct)[:300]])
+    del sent[:], json_calls[:]
+    try:
+        channel.send(message)
+        got = b"".join(sent)
+    except Exception as exc:
+        got = type(exc)
+    if got != expected:
+        failures.append([index, "channel", repr(got)[:300], repr(expected)[:300]])
+    if bool(json_calls) == take:
+        failures.append([index, "channel used the json path" if take else "no fallback"])
+    return take and direct == expected
+
+used = sum(check(i, m, True) for i, m in enumerate(accepted))
+for i, m in enumerate(refused):
+    check(1000 + i, m, False)
+print(json.dumps({
+    "failures": failures, "native_used": used, "accepted": len(accepted),
+    "bound": channel._native is native, "name": getattr(native, "__name__", None),
+}))
+"#;
+
+#[test]
+fn the_native_encoder_sends_what_the_json_path_sends() {
+    let f = fixture();
+    let outcome = f.run(Spec::new(ENCODER_CORPUS));
+    assert_ok(&outcome);
+    let seen: serde_json::Value = serde_json::from_str(outcome.stdout.trim()).unwrap();
+    assert_eq!(seen["failures"], serde_json::json!([]), "{seen}");
+    assert_eq!(seen["name"], "encode_line", "{seen}");
+    assert_eq!(seen["bound"], true, "{seen}");
+    assert_eq!(seen["native_used"], seen["accepted"], "{seen}");
+}
+
 /// Median and 95th percentile of `samples`.
 fn summary(samples: &mut [Duration]) -> String {
     samples.sort();
@@ -778,4 +939,77 @@ fn latency() {
         embedded.stdout.trim(),
         out.join().unwrap().trim()
     );
+}
+
+/// Encoding time of lru_cache's transcript in a job: the json path against the native
+/// encoder, each message encoded from its decoded JSON. The transcript is made by running
+/// the bundled reference solution with `python3 -I -B harness/pykata_run.py`.
+#[test]
+#[ignore = "a measurement, not a check"]
+fn encoding_speed() {
+    let f = fixture();
+    let python = f.zygote.info().unwrap().executable;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let work = public_dir("pykata-bench-transcript");
+    let exercise = root.join("exercises/data_structures/lru_cache");
+    std::fs::copy(
+        exercise.join("solution.py"),
+        work.path().join("solution.py"),
+    )
+    .unwrap();
+    let transcript = work.path().join("lru.jsonl");
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(r#"exec "$0" -I -B "$1" --channel-fd 3 exercise --cases "$2" --submission "$3" --module solution --seed 1 3>"$4""#)
+        .arg(&python)
+        .arg(root.join("harness/pykata_run.py"))
+        .arg(exercise.join("cases.py"))
+        .arg(work.path().join("solution.py"))
+        .arg(&transcript)
+        .current_dir(work.path())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let code = r#"
+import json, time
+from pykata_harness import channel as channel_module
+lines = open("lru.jsonl", "rb").read().splitlines(keepends=True)
+messages = [json.loads(line) for line in lines]
+compact = channel_module._compact_encoder()
+native = channel_module._native_encoder
+def json_path():
+    for m in messages:
+        (compact(m) + "\n").encode("utf-8", "surrogatepass")
+def native_path():
+    for m in messages:
+        native(m)
+first = ARGS[0]
+order = [json_path, native_path] if first == "json" else [native_path, json_path]
+cold = {}
+for run in order:  # the first pass in a fresh copy of the zygote, as a job's
+    start = time.perf_counter()
+    run()
+    cold[run.__name__] = (time.perf_counter() - start) * 1e6
+assert [native(m) for m in messages] == lines
+warm = {"json_path": [], "native_path": []}
+for _ in range(200):
+    for run in order:
+        start = time.perf_counter()
+        run()
+        warm[run.__name__].append((time.perf_counter() - start) * 1e6)
+print(json.dumps({"lines": len(lines), "bytes": sum(map(len, lines)), "cold": cold,
+    "warm_median": {k: sorted(v)[len(v) // 2] for k, v in warm.items()},
+    "warm_min": {k: min(v) for k, v in warm.items()}}))
+"#;
+    for first in ["json", "native", "json", "native"] {
+        let mut spec = Spec::new(code);
+        spec.args = vec![first.into()];
+        spec.scratch_files = vec![(
+            "lru.jsonl".into(),
+            std::fs::read_to_string(&transcript).unwrap(),
+        )];
+        let outcome = f.run(spec);
+        assert_ok(&outcome);
+        println!("{first} first: {}", outcome.stdout.trim());
+    }
 }

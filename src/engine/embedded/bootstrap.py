@@ -21,11 +21,12 @@ _WARM_UP = object()
 _harness_dir = None
 
 
-def prepare(harness_dir, preload):
-    """Put the harness on sys.path, import it and the modules of ``preload``; queue the
-    harness's own ``ZYGOTE_PRELOAD`` list and its ``zygote_warmup`` for ``preload_step``,
-    which the zygote calls while it has nothing else to do (so that the first jobs need not
-    wait for them). Describe the interpreter.
+def prepare(harness_dir, preload, native_encoder=None):
+    """Put the harness on sys.path, import it and the modules of ``preload``; hand
+    ``native_encoder`` (the zygote's ``encode_line``, see encoder.rs) to the harness's
+    channel; queue the harness's own ``ZYGOTE_PRELOAD`` list and its ``zygote_warmup`` for
+    ``preload_step``, which the zygote calls while it has nothing else to do (so that the
+    first jobs need not wait for them). Describe the interpreter.
 
     A module name that starts with ``?`` is optional: it is skipped when that module (not
     one it imports) does not exist. Returns a JSON object as text.
@@ -37,6 +38,20 @@ def prepare(harness_dir, preload):
     # pykata_run.py does the same: `-I` leaves the script's folder off sys.path.
     sys.path.insert(0, harness_dir)
     _main = importlib.import_module("pykata_harness.main").main
+    # The encoder reads the message's objects without locks: only under the GIL (a
+    # free-threaded build keeps the json path).
+    if native_encoder is not None and getattr(sys, "_is_gil_enabled", lambda: True)():
+        # Every channel the children create then encodes with it (a harness without the
+        # module or the hook keeps its own encoding).
+        try:
+            channel = importlib.import_module("pykata_harness.channel")
+        except ModuleNotFoundError as exc:
+            if exc.name not in ("pykata_harness.channel", "pykata_harness"):
+                raise
+            channel = None
+        hook = getattr(channel, "use_native_encoder", None)
+        if hook is not None:
+            hook(native_encoder)
     for name in preload:
         _import(name)
     # The harness knows which of its own (lazily imported) modules and which standard

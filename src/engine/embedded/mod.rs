@@ -44,6 +44,11 @@
 //! `pykata-warm-scratch-*` path, not the job's host path: the zygote rewrites the job's paths
 //! under its scratch folder (arguments, working directory, environment) before the handoff.
 //!
+//! **Channel encoding.** The zygote hands the harness's channel a native encoder
+//! (`encoder.rs`, through `channel.use_native_encoder` in `bootstrap.prepare`): every job's
+//! channel writes its JSON lines with it, the same bytes as the harness's json path (which
+//! the subprocess engine uses), without a Python str per value.
+//!
 //! **Preloading.** The zygote says it is ready once Python is initialised and the harness's
 //! exercise mode is imported; the rest of `ZYGOTE_PRELOAD` and the harness's warm-up are
 //! done between jobs, one module at a time, so a one-shot `pykata check` does not wait for
@@ -73,6 +78,7 @@
 //! zygote imported are already in `sys.modules`.
 
 mod client;
+mod encoder;
 mod error;
 mod python;
 mod wire;

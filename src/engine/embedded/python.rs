@@ -8,7 +8,7 @@ use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use super::{BUILD_PYTHON, BUILD_PYTHON_VERSION, EmbeddedJob, ZygoteInfo};
+use super::{BUILD_PYTHON, BUILD_PYTHON_VERSION, EmbeddedJob, ZygoteInfo, encoder};
 use crate::sandbox::{
     self, ChildFds, ChildMain, JobHandoff, SandboxError, SandboxPlan, SandboxedChild, WarmMain,
     WarmSandbox,
@@ -26,9 +26,10 @@ pub(super) struct Interpreter {
 }
 
 impl Interpreter {
-    /// Initialises CPython like `python3 -I -B` and imports the harness from `harness_dir`
-    /// and the modules in `preload` (`?name`: optional). The error is a message for the
-    /// grader, a Python traceback included.
+    /// Initialises CPython like `python3 -I -B`, imports the harness from `harness_dir`
+    /// and the modules in `preload` (`?name`: optional) and hands the harness's channel the
+    /// native encoder (`encoder.rs`). The error is a message for the grader, a Python
+    /// traceback included.
     pub(super) fn start(harness_dir: &Path, preload: &[String]) -> Result<Interpreter, String> {
         let loaded = loaded_version();
         if loaded.split_whitespace().next() != Some(BUILD_PYTHON_VERSION) {
@@ -57,9 +58,10 @@ impl Interpreter {
                 let harness = harness_dir.to_str().ok_or_else(|| {
                     pyo3::exceptions::PyValueError::new_err("the harness folder is not valid UTF-8")
                 })?;
+                let encoder = encoder::native_encoder(py)?;
                 let info: String = module
                     .getattr("prepare")?
-                    .call1((harness, preload.to_vec()))?
+                    .call1((harness, preload.to_vec(), encoder))?
                     .extract()?;
                 Ok((module.unbind(), info))
             })();
