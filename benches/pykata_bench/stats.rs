@@ -99,6 +99,8 @@ pub enum Verdict {
     Missed(String),
     /// No target: context only.
     Info,
+    /// Context with a target it is not judged on, and how it stands against it.
+    NotJudged(String),
 }
 
 impl Verdict {
@@ -108,6 +110,7 @@ impl Verdict {
             Verdict::Met(margin) => format!("**met** ({margin})"),
             Verdict::Missed(by) => format!("**MISSED**: {by}"),
             Verdict::Info => "-".into(),
+            Verdict::NotJudged(standing) => format!("- (not judged: {standing})"),
         }
     }
 }

@@ -130,7 +130,17 @@ pub fn run(options: &Options, root: &Path) -> Section {
             beyond.push(ms - timer.near(round));
         }
         let label = engines::label(config.which, config.isolation);
-        let verdict = if own_ms > TARGET_MS {
+        // Watch mode runs the default engine, the embedded one (this benchmark needs it):
+        // the subprocess engine's rows show how it stands, unjudged.
+        let judged = config.which == Which::Embedded;
+        let verdict = if !judged {
+            let median = config.times.median();
+            crate::stats::Verdict::NotJudged(if median <= TARGET_MS {
+                format!("within {TARGET_MS} ms")
+            } else {
+                format!("{:.1} ms over {TARGET_MS} ms", median - TARGET_MS)
+            })
+        } else if own_ms > TARGET_MS {
             crate::stats::Verdict::Missed(format!(
                 "the exercise's own tests take {} alone",
                 fmt_ms(own_ms)
@@ -162,7 +172,11 @@ pub fn run(options: &Options, root: &Path) -> Section {
                     fmt_ms(config.times.median()),
                     fmt_ms(config.times.p95())
                 ),
-                target: format!("median <= {TARGET_MS} ms"),
+                target: if judged {
+                    format!("median <= {TARGET_MS} ms")
+                } else {
+                    "- (the fallback engine; watch mode runs the default one)".into()
+                },
                 verdict,
             });
         }
