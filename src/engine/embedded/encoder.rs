@@ -92,12 +92,10 @@ type Encoded = Result<(), Refused>;
 
 /// A list, tuple or dict being written: where its next item is.
 enum Open {
-    List {
-        list: *mut ffi::PyObject,
-        next: isize,
-    },
-    Tuple {
-        tuple: *mut ffi::PyObject,
+    /// A list or a tuple (both are written as a JSON array).
+    Array {
+        items: *mut ffi::PyObject,
+        is_list: bool,
         next: isize,
     },
     Dict {
@@ -137,16 +135,11 @@ unsafe fn encode(message: *mut ffi::PyObject, out: &mut Vec<u8>) -> Encoded {
                 return Err(Refused);
             }
             open.try_reserve(1).map_err(|_| Refused)?;
-            if kind == list_type {
+            if kind == list_type || kind == tuple_type {
                 put(out, b"[")?;
-                open.push(Open::List {
-                    list: value,
-                    next: 0,
-                });
-            } else if kind == tuple_type {
-                put(out, b"[")?;
-                open.push(Open::Tuple {
-                    tuple: value,
+                open.push(Open::Array {
+                    items: value,
+                    is_list: kind == list_type,
                     next: 0,
                 });
             } else {
@@ -182,25 +175,26 @@ unsafe fn encode(message: *mut ffi::PyObject, out: &mut Vec<u8>) -> Encoded {
             // are checked against their current length.
             let item = unsafe {
                 match innermost {
-                    Open::List { list, next } => {
-                        if *next < ffi::PyList_GET_SIZE(*list) {
-                            if *next > 0 {
-                                put(out, b",")?;
-                            }
-                            *next += 1;
-                            Some(ffi::PyList_GET_ITEM(*list, *next - 1))
+                    Open::Array {
+                        items,
+                        is_list,
+                        next,
+                    } => {
+                        let size = if *is_list {
+                            ffi::PyList_GET_SIZE(*items)
                         } else {
-                            put(out, b"]")?;
-                            None
-                        }
-                    }
-                    Open::Tuple { tuple, next } => {
-                        if *next < ffi::PyTuple_GET_SIZE(*tuple) {
+                            ffi::PyTuple_GET_SIZE(*items)
+                        };
+                        if *next < size {
                             if *next > 0 {
                                 put(out, b",")?;
                             }
                             *next += 1;
-                            Some(ffi::PyTuple_GET_ITEM(*tuple, *next - 1))
+                            Some(if *is_list {
+                                ffi::PyList_GET_ITEM(*items, *next - 1)
+                            } else {
+                                ffi::PyTuple_GET_ITEM(*items, *next - 1)
+                            })
                         } else {
                             put(out, b"]")?;
                             None
