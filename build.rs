@@ -13,7 +13,11 @@
 //! 3. exports `PYKATA_BUILD_PYTHON` (that interpreter's real executable, as `sys.executable`
 //!    reports it, never a pyenv shim) and `PYKATA_BUILD_PYTHON_VERSION` (e.g. `3.11.7`) to
 //!    the crate: the subprocess engine's default interpreter, and what the zygote checks the
-//!    loaded libpython against before it starts.
+//!    loaded libpython against before it starts;
+//! 4. compiles the harness's modules with that interpreter into `$OUT_DIR/harness-bytecode`
+//!    (`__pycache__` files of the checked-hash kind), which the binary embeds and unpacks
+//!    beside the harness: neither engine's default interpreter then compiles the harness
+//!    at each start (another interpreter version ignores them, having another cache tag).
 
 use std::process::Command;
 
@@ -80,4 +84,44 @@ fn main() {
 
     println!("cargo:rustc-env=PYKATA_BUILD_PYTHON={executable}");
     println!("cargo:rustc-env=PYKATA_BUILD_PYTHON_VERSION={version}");
+
+    compile_harness(&executable);
+}
+
+/// Compiles every module of `harness/` into `$OUT_DIR/harness-bytecode`, laid out as the
+/// harness (`pykata_harness/__pycache__/cases.cpython-311.pyc`). Checked-hash pycs: Python
+/// compares the hash of the source beside them before it uses one, so a pyc can never stand
+/// in for other source, whatever the files' times.
+fn compile_harness(python: &str) {
+    let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR for build scripts");
+    let destination = std::path::Path::new(&out_dir).join("harness-bytecode");
+    let _ = std::fs::remove_dir_all(&destination);
+    std::fs::create_dir_all(&destination).expect("failed to create the harness bytecode folder");
+    let harness = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("harness");
+    let output = Command::new(python)
+        .args([
+            "-I",
+            "-B",
+            "-c",
+            "import os, py_compile, sys\n\
+             source, out = sys.argv[1:]\n\
+             tag = sys.implementation.cache_tag\n\
+             for folder, subfolders, files in os.walk(source):\n\
+             \x20   subfolders[:] = sorted(d for d in subfolders if d != '__pycache__')\n\
+             \x20   relative = os.path.relpath(folder, source)\n\
+             \x20   for name in sorted(files):\n\
+             \x20       if name.endswith('.py') and folder != source:\n\
+             \x20           cfile = os.path.join(out, relative, '__pycache__', name[:-3] + '.' + tag + '.pyc')\n\
+             \x20           py_compile.compile(os.path.join(folder, name), cfile=cfile, doraise=True,\n\
+             \x20               invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH)\n",
+        ])
+        .arg(&harness)
+        .arg(&destination)
+        .output()
+        .unwrap_or_else(|e| panic!("failed to run the Python interpreter {python}: {e}"));
+    assert!(
+        output.status.success(),
+        "compiling the harness with {python} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }

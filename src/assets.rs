@@ -9,6 +9,10 @@ use std::path::{Path, PathBuf};
 /// The Python harness (`harness/`).
 pub static HARNESS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/harness");
 
+/// The harness's modules compiled by the interpreter pykata was built against (build.rs):
+/// `__pycache__` folders laid out as the harness, written beside its sources.
+pub static HARNESS_BYTECODE: Dir<'static> = include_dir!("$OUT_DIR/harness-bytecode");
+
 /// The bundled exercises (`exercises/`).
 pub static EXERCISES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/exercises");
 
@@ -38,8 +42,9 @@ impl Unpacked {
         )?;
         let harness = root.path().join("harness");
         let exercises = root.path().join("exercises");
-        write_dir(&HARNESS, &harness)?;
-        write_dir(&EXERCISES, &exercises)?;
+        write_dir(&HARNESS, &harness, Skip::Pycache)?;
+        write_dir(&HARNESS_BYTECODE, &harness, Skip::Nothing)?;
+        write_dir(&EXERCISES, &exercises, Skip::Pycache)?;
         Ok(Unpacked {
             _root: root,
             harness,
@@ -48,15 +53,23 @@ impl Unpacked {
     }
 }
 
-fn write_dir(dir: &Dir<'_>, destination: &Path) -> io::Result<()> {
+/// What `write_dir` leaves out.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Skip {
+    /// `__pycache__` folders: whatever a developer's checkout had when it was built.
+    Pycache,
+    Nothing,
+}
+
+fn write_dir(dir: &Dir<'_>, destination: &Path, skip: Skip) -> io::Result<()> {
     fs_err::create_dir_all(destination)?;
     for entry in dir.entries() {
         let name = entry.path().file_name().unwrap_or_default();
-        if name == "__pycache__" {
+        if skip == Skip::Pycache && name == "__pycache__" {
             continue;
         }
         match entry {
-            DirEntry::Dir(sub) => write_dir(sub, &destination.join(name))?,
+            DirEntry::Dir(sub) => write_dir(sub, &destination.join(name), skip)?,
             DirEntry::File(file) => fs_err::write(destination.join(name), file.contents())?,
         }
     }

@@ -167,3 +167,68 @@ fn embedded_engine_is_reported() {
         .expect_code(0);
     assert_eq!(run.json()["engine"], "embedded");
 }
+
+/// The unpacked harness carries bytecode compiled at build time: the interpreter pykata was
+/// built against (both engines' default) loads every harness module from it instead of
+/// compiling the source, and compiles the source when it no longer matches (checked-hash
+/// pycs: a stale pyc is never used).
+#[test]
+fn the_harness_is_loaded_from_its_build_time_bytecode_while_it_matches() {
+    let unpacked = pykata::assets::Unpacked::new().unwrap();
+    let harness = &unpacked.harness;
+    let script = r#"
+import os, pkgutil, sys
+harness = sys.argv[1]
+sys.path.insert(0, harness)
+import pykata_harness
+names = [m.name for m in pkgutil.walk_packages(pykata_harness.__path__, "pykata_harness.")]
+for name in names:
+    __import__(name)
+print(len(names) + 1)
+"#;
+    let loads = |harness: &std::path::Path| {
+        let output = std::process::Command::new(env!("PYKATA_BUILD_PYTHON"))
+            .args(["-I", "-B", "-v", "-c", script])
+            .arg(harness)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert!(output.status.success(), "{stderr}");
+        let modules: usize = String::from_utf8_lossy(&output.stdout)
+            .trim()
+            .parse()
+            .unwrap();
+        let prefix = format!("# code object from '{}", harness.display());
+        let from_bytecode = stderr
+            .lines()
+            .filter(|line| line.starts_with(&prefix) && line.ends_with(".pyc'"))
+            .count();
+        let from_source: Vec<&str> = stderr
+            .lines()
+            .filter(|line| {
+                line.starts_with(&format!("# code object from {}", harness.display()))
+                    && line.ends_with(".py")
+            })
+            .collect();
+        (modules, from_bytecode, from_source.join("\n"))
+    };
+    let (modules, from_bytecode, from_source) = loads(harness);
+    assert!(modules > 20, "only {modules} harness modules found");
+    assert_eq!(
+        from_bytecode, modules,
+        "compiled from source:\n{from_source}"
+    );
+    assert_eq!(from_source, "");
+
+    // A changed source: its pyc no longer matches and is not used.
+    let cases = harness.join("pykata_harness").join("cases.py");
+    let mut source = std::fs::read_to_string(&cases).unwrap();
+    source.push_str("\nCHANGED = True\n");
+    std::fs::write(&cases, source).unwrap();
+    let (_, from_bytecode, from_source) = loads(harness);
+    assert_eq!(from_bytecode, modules - 1);
+    assert!(
+        from_source.ends_with("pykata_harness/cases.py"),
+        "{from_source}"
+    );
+}
