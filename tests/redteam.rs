@@ -665,21 +665,21 @@ fn check_report(label: &str, expect: &Expect, report: &Json, failures: &mut Vec<
         ));
     }
     // A missing score (NaN) fails both bounds.
-    if let Some(max) = expect.max_score {
-        if score.is_nan() || score > max {
-            failures.push(format!(
-                "{label}: score {score} is above the allowed {max} ({summary})"
-            ));
-        }
+    if let Some(max) = expect.max_score
+        && (score.is_nan() || score > max)
+    {
+        failures.push(format!(
+            "{label}: score {score} is above the allowed {max} ({summary})"
+        ));
     }
-    if let Some(min) = expect.min_score {
-        if score.is_nan() || score < min {
-            failures.push(format!(
+    if let Some(min) = expect.min_score
+        && (score.is_nan() || score < min)
+    {
+        failures.push(format!(
                 "{label}: score {score} is below {min}: the attack broke the grading of the rest ({summary}){}{}",
                 failing_tests(report),
                 error_text(report)
             ));
-        }
     }
     if let Some(least) = expect.failed_at_least {
         let failed = report["tests"]
@@ -1112,10 +1112,10 @@ impl Listeners {
                 ));
             }
         }
-        if let Some(listener) = &self.unix {
-            if listener.accept().is_ok() {
-                contacts.push("a connection reached the test's abstract Unix socket".into());
-            }
+        if let Some(listener) = &self.unix
+            && listener.accept().is_ok()
+        {
+            contacts.push("a connection reached the test's abstract Unix socket".into());
         }
         contacts
     }

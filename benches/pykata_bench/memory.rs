@@ -125,10 +125,10 @@ fn sample_cgroup(cgroup: &MemoryCgroup, peaks: &mut TreePeaks) {
         return;
     };
     let largest = peaks.cgroup_at_largest.map_or(0, |stat| stat.usage);
-    if usage > largest {
-        if let Some(stat) = cgroup.stat() {
-            peaks.cgroup_at_largest = Some(stat);
-        }
+    if usage > largest
+        && let Some(stat) = cgroup.stat()
+    {
+        peaks.cgroup_at_largest = Some(stat);
     }
 }
 
@@ -277,10 +277,10 @@ pub fn run(options: &Options, root: &Path) -> Section {
             }
         };
         let measured = measure(&files, engine, cgroup.as_ref());
-        if let Some(cgroup) = &cgroup {
-            if !placements.contains(&cgroup.placement) {
-                placements.push(cgroup.placement.clone());
-            }
+        if let Some(cgroup) = &cgroup
+            && !placements.contains(&cgroup.placement)
+        {
+            placements.push(cgroup.placement.clone());
         }
         // Removes the cgroup before the next call makes its own.
         drop(cgroup);

@@ -115,10 +115,10 @@ pub(super) unsafe fn run_init(bp: &Blueprint, main: &ChildMain) -> ! {
     }
     let fd = bp.exec_fd;
     scrub_command_line();
-    if let Some(clear_groups) = bp.enter_userns {
-        if let Err(e) = sys::set_ids(0, 0, clear_groups) {
-            fatal(fd, step::ENTER_USERNS, 0, e);
-        }
+    if let Some(clear_groups) = bp.enter_userns
+        && let Err(e) = sys::set_ids(0, 0, clear_groups)
+    {
+        fatal(fd, step::ENTER_USERNS, 0, e);
     }
     // SAFETY: umask and setsid are plain system calls.
     unsafe {
@@ -513,15 +513,15 @@ fn confine(bp: &Blueprint, report: c_int, stdio: [c_int; 3], rlimits: &[Rlimit])
     if let Err(e) = sys::chdir(&plan.cwd) {
         fatal(report, step::CHDIR, 0, e);
     }
-    if let Some((uid, gid)) = plan.identity {
-        if let Err(e) = sys::set_ids(uid, gid, true) {
-            fatal(report, step::IDENTITY, 0, e);
-        }
+    if let Some((uid, gid)) = plan.identity
+        && let Err(e) = sys::set_ids(uid, gid, true)
+    {
+        fatal(report, step::IDENTITY, 0, e);
     }
-    if plan.drop_capabilities {
-        if let Err(e) = sys::drop_capabilities() {
-            fatal(report, step::CAPABILITIES, 0, e);
-        }
+    if plan.drop_capabilities
+        && let Err(e) = sys::drop_capabilities()
+    {
+        fatal(report, step::CAPABILITIES, 0, e);
     }
     if let Err(e) = sys::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0) {
         fatal(report, step::NO_NEW_PRIVS, 0, e);
