@@ -142,23 +142,15 @@ pub fn supervise(
             if !ended {
                 fds.push(poll_in(ended_read.as_raw_fd()));
             }
-            let timeout = if timed_out || ended {
-                -1
-            } else {
-                let left = deadline.saturating_duration_since(Instant::now());
-                left.as_micros().div_ceil(1000).min(i32::MAX as u128) as i32
-            };
-            // SAFETY: a valid array of pollfds of the stated length.
-            let ready = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, timeout) };
-            if ready < 0 {
-                let error = io::Error::last_os_error();
-                if error.kind() == io::ErrorKind::Interrupted {
-                    continue;
+            let limit = (!timed_out && !ended).then_some(deadline);
+            let ready = match poll_until(&mut fds, limit) {
+                Ok(ready) => ready,
+                Err(error) => {
+                    child.kill();
+                    let _ = waiter.join();
+                    return Err(error);
                 }
-                child.kill();
-                let _ = waiter.join();
-                return Err(error);
-            }
+            };
             if ready == 0 {
                 if !ended && Instant::now() >= deadline {
                     timed_out = true;
@@ -204,11 +196,33 @@ pub fn supervise(
     })
 }
 
-fn poll_in(fd: RawFd) -> libc::pollfd {
+/// A `pollfd` that waits for `fd` to be readable (or hung up).
+pub(crate) fn poll_in(fd: RawFd) -> libc::pollfd {
     libc::pollfd {
         fd,
         events: libc::POLLIN,
         revents: 0,
+    }
+}
+
+/// `poll(2)` on `fds` until one is ready or `deadline` passes (`None`: no limit), retried
+/// when a signal interrupts it. Returns how many are ready: 0 when the deadline passed.
+pub(crate) fn poll_until(fds: &mut [libc::pollfd], deadline: Option<Instant>) -> io::Result<usize> {
+    loop {
+        let timeout = deadline.map_or(-1, |deadline| {
+            let left = deadline.saturating_duration_since(Instant::now());
+            // Rounded up, so that a sub-millisecond remainder does not spin.
+            left.as_micros().div_ceil(1000).min(i32::MAX as u128) as i32
+        });
+        // SAFETY: a valid array of pollfds of the stated length.
+        let ready = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, timeout) };
+        if ready >= 0 {
+            return Ok(ready as usize);
+        }
+        let error = io::Error::last_os_error();
+        if error.kind() != io::ErrorKind::Interrupted {
+            return Err(error);
+        }
     }
 }
 
@@ -262,6 +276,21 @@ mod tests {
     use super::*;
     use std::io::Write;
     use std::sync::{Condvar, Mutex};
+
+    #[test]
+    fn poll_until_waits_for_data_or_the_deadline() {
+        let (read, write) = pipe().unwrap();
+        let mut fds = [poll_in(read.as_raw_fd())];
+        let started = Instant::now();
+        let deadline = started + Duration::from_millis(30);
+        assert_eq!(poll_until(&mut fds, Some(deadline)).unwrap(), 0);
+        assert!(Instant::now() >= deadline, "returned before its deadline");
+        // A deadline already past only looks.
+        assert_eq!(poll_until(&mut fds, Some(started)).unwrap(), 0);
+        File::from(write).write_all(b"x").unwrap();
+        assert_eq!(poll_until(&mut fds, None).unwrap(), 1);
+        assert_ne!(fds[0].revents & libc::POLLIN, 0);
+    }
 
     /// A stand-in child: a thread writes `script` to the pipes, then the child "exits" with
     /// code 0 unless it was killed first; a killed child ends at once (SIGKILL), and its

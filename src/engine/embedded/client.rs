@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use super::wire::{self, Hello, Reply, Request};
 use super::{EmbeddedError, EmbeddedJob, ZYGOTE_ARG, ZygoteInfo};
-use crate::engine::process::{ChildExit, ChildFds, RunningChild};
+use crate::engine::process::{ChildExit, ChildFds, RunningChild, poll_in, poll_until};
 use crate::sandbox::{self, ExitReport, IsolationReport};
 
 /// How to start the zygote.
@@ -467,32 +467,11 @@ impl EmbeddedChild {
         // The init's report comes first, straight from the init; the zygote's word (once it
         // has reaped the init) is what is left when the init was killed before it reported.
         loop {
-            let mut fds = vec![libc::pollfd {
-                fd: socket.as_raw_fd(),
-                events: libc::POLLIN,
-                revents: 0,
-            }];
+            let mut fds = vec![poll_in(socket.as_raw_fd())];
             if let Some(fd) = report.as_ref() {
-                fds.push(libc::pollfd {
-                    fd: fd.as_raw_fd(),
-                    events: libc::POLLIN,
-                    revents: 0,
-                });
+                fds.push(poll_in(fd.as_raw_fd()));
             }
-            let ms = deadline.map_or(-1, |d| {
-                let left = d.saturating_duration_since(Instant::now());
-                left.as_micros().div_ceil(1000).min(i32::MAX as u128) as i32
-            });
-            // SAFETY: a valid array of pollfds of the stated length.
-            let rc = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, ms) };
-            if rc < 0 {
-                let err = io::Error::last_os_error();
-                if err.kind() == io::ErrorKind::Interrupted {
-                    continue;
-                }
-                return Err(err);
-            }
-            if rc == 0 {
+            if poll_until(&mut fds, deadline)? == 0 {
                 return Ok(None);
             }
             if fds.get(1).is_some_and(|fd| fd.revents != 0) {

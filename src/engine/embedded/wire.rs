@@ -26,6 +26,7 @@ use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
 
 use serde::{Deserialize, Serialize};
 
+use crate::engine::process::{poll_in, poll_until};
 use crate::sandbox::{ChildExit, IsolationReport};
 
 /// The largest message either side sends (a job's argv and environment included).
@@ -247,33 +248,7 @@ pub(super) fn wait_readable(
     timeout: Option<std::time::Duration>,
 ) -> io::Result<bool> {
     let deadline = timeout.map(|t| std::time::Instant::now() + t);
-    loop {
-        let ms = match deadline {
-            None => -1,
-            Some(d) => {
-                let left = d.saturating_duration_since(std::time::Instant::now());
-                // Round up so a sub-millisecond remainder does not spin.
-                left.as_micros().div_ceil(1000).min(i32::MAX as u128) as i32
-            }
-        };
-        let mut pfd = libc::pollfd {
-            fd: fd.as_raw_fd(),
-            events: libc::POLLIN,
-            revents: 0,
-        };
-        // SAFETY: one valid pollfd.
-        let rc = unsafe { libc::poll(&mut pfd, 1, ms) };
-        if rc > 0 {
-            return Ok(true);
-        }
-        if rc == 0 {
-            return Ok(false);
-        }
-        let err = io::Error::last_os_error();
-        if err.kind() != io::ErrorKind::Interrupted {
-            return Err(err);
-        }
-    }
+    poll_until(&mut [poll_in(fd.as_raw_fd())], deadline).map(|ready| ready > 0)
 }
 
 /// An aligned buffer big enough for one `SCM_RIGHTS` header with [`MAX_FDS`] descriptors.

@@ -8,12 +8,14 @@ use std::ffi::OsString;
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
 use std::path::PathBuf;
+use std::time::Instant;
 
 use pyo3::Python;
 
 use super::EmbeddedJob;
 use super::python::{Interpreter, eprint_fd2};
 use super::wire::{self, Hello, Reply, Request};
+use crate::engine::process::{poll_in, poll_until};
 use crate::sandbox::{
     ChildFds, IsolationRequest, Limits, SandboxPlan, SandboxedChild, WarmSandbox,
 };
@@ -333,7 +335,10 @@ struct Running {
 impl Zygote {
     fn run(mut self) -> i32 {
         loop {
-            let mut fds = vec![pollfd(self.control.as_fd()), pollfd(self.sigchld.as_fd())];
+            let mut fds = vec![
+                poll_in(self.control.as_raw_fd()),
+                poll_in(self.sigchld.as_raw_fd()),
+            ];
             // The job sockets still listened to, by index into `running`.
             let listened: Vec<usize> = (0..self.running.len())
                 .filter(|&i| !self.running[i].hung_up)
@@ -341,23 +346,18 @@ impl Zygote {
             fds.extend(
                 listened
                     .iter()
-                    .map(|&i| pollfd(self.running[i].socket.as_fd())),
+                    .map(|&i| poll_in(self.running[i].socket.as_raw_fd())),
             );
             // Between jobs, build warm sandboxes; never keep a request waiting for one.
             let running = self.running.len();
             let idle_work = self.preloading
                 || !self.to_compile.is_empty()
                 || self.pool.wanting(running).is_some();
-            let timeout = if idle_work { 0 } else { -1 };
-            // SAFETY: a valid array of pollfds of the stated length.
-            let rc = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, timeout) };
-            if rc < 0 {
-                if io::Error::last_os_error().kind() == io::ErrorKind::Interrupted {
-                    continue;
-                }
+            // With idle work: only look, so that the work runs when nothing is ready.
+            let Ok(ready) = poll_until(&mut fds, idle_work.then(Instant::now)) else {
                 return self.shut_down(1);
-            }
-            if rc == 0 {
+            };
+            if ready == 0 {
                 if !self.preloading
                     && let Some(path) = self.to_compile.pop()
                 {
@@ -586,14 +586,6 @@ fn thread_count() -> usize {
     std::fs::read_dir("/proc/self/task")
         .map(|d| d.count())
         .unwrap_or(1)
-}
-
-fn pollfd(fd: BorrowedFd<'_>) -> libc::pollfd {
-    libc::pollfd {
-        fd: fd.as_raw_fd(),
-        events: libc::POLLIN,
-        revents: 0,
-    }
 }
 
 /// The sandbox's main process (PID 2 of its namespaces), attached to its copy of the
