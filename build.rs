@@ -41,23 +41,14 @@ fn main() {
 
     // Ask the interpreter itself: `executable` may be a bare name or a pyenv shim (a shell
     // script that would pick a version from the working directory at run time).
-    let output = Command::new(configured)
-        .args([
-            "-I",
-            "-c",
-            "import sys, sysconfig\n\
-             print(sys.executable)\n\
-             print(sys.version.split()[0])\n\
-             print(sysconfig.get_config_var('LIBDIR') or '')",
-        ])
-        .output()
-        .unwrap_or_else(|e| panic!("failed to run the Python interpreter {configured}: {e}"));
-    assert!(
-        output.status.success(),
-        "the Python interpreter {configured} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
+    let stdout = run_python(
+        configured,
+        "import sys, sysconfig\n\
+         print(sys.executable)\n\
+         print(sys.version.split()[0])\n\
+         print(sysconfig.get_config_var('LIBDIR') or '')",
+        &[],
     );
-    let stdout = String::from_utf8(output.stdout).expect("interpreter printed non-UTF-8 paths");
     let mut lines = stdout.lines();
     let executable = lines.next().unwrap_or_default().to_owned();
     let version = lines.next().unwrap_or_default().to_owned();
@@ -98,30 +89,41 @@ fn compile_harness(python: &str) {
     let _ = std::fs::remove_dir_all(&destination);
     std::fs::create_dir_all(&destination).expect("failed to create the harness bytecode folder");
     let harness = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("harness");
+    run_python(
+        python,
+        COMPILE_HARNESS,
+        &[harness.as_os_str(), destination.as_os_str()],
+    );
+}
+
+/// Writes a checked-hash pyc of every module under the package folders of `argv[1]` into
+/// the same layout under `argv[2]` (the top level holds the harness's script, not modules).
+const COMPILE_HARNESS: &str = r#"
+import os, py_compile, sys
+source, out = sys.argv[1:]
+tag = sys.implementation.cache_tag
+for folder, subfolders, files in os.walk(source):
+    subfolders[:] = sorted(d for d in subfolders if d != "__pycache__")
+    relative = os.path.relpath(folder, source)
+    for name in sorted(files):
+        if name.endswith(".py") and folder != source:
+            cfile = os.path.join(out, relative, "__pycache__", f"{name[:-3]}.{tag}.pyc")
+            py_compile.compile(os.path.join(folder, name), cfile=cfile, doraise=True,
+                               invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH)
+"#;
+
+/// Runs `script` with `python -I -B -c`, then `args`; its standard output. Fails the build,
+/// with Python's error, when it does not succeed.
+fn run_python(python: &str, script: &str, args: &[&std::ffi::OsStr]) -> String {
     let output = Command::new(python)
-        .args([
-            "-I",
-            "-B",
-            "-c",
-            "import os, py_compile, sys\n\
-             source, out = sys.argv[1:]\n\
-             tag = sys.implementation.cache_tag\n\
-             for folder, subfolders, files in os.walk(source):\n\
-             \x20   subfolders[:] = sorted(d for d in subfolders if d != '__pycache__')\n\
-             \x20   relative = os.path.relpath(folder, source)\n\
-             \x20   for name in sorted(files):\n\
-             \x20       if name.endswith('.py') and folder != source:\n\
-             \x20           cfile = os.path.join(out, relative, '__pycache__', name[:-3] + '.' + tag + '.pyc')\n\
-             \x20           py_compile.compile(os.path.join(folder, name), cfile=cfile, doraise=True,\n\
-             \x20               invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH)\n",
-        ])
-        .arg(&harness)
-        .arg(&destination)
+        .args(["-I", "-B", "-c", script])
+        .args(args)
         .output()
         .unwrap_or_else(|e| panic!("failed to run the Python interpreter {python}: {e}"));
     assert!(
         output.status.success(),
-        "compiling the harness with {python} failed: {}",
+        "the Python interpreter {python} failed: {}",
         String::from_utf8_lossy(&output.stderr)
     );
+    String::from_utf8(output.stdout).expect("the interpreter printed non-UTF-8 text")
 }
