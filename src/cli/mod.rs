@@ -308,12 +308,16 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             let mut out = anstream::stdout();
             for exercise in catalogue.exercises() {
                 let meta = &exercise.meta;
+                let minutes = meta
+                    .estimated_minutes
+                    .map_or_else(String::new, |minutes| format!("~{minutes} min"));
                 writeln!(
                     out,
-                    "{:<16} {:<16} {:<7} {}",
+                    "{:<20} {:<16} {:<7} {:<8} {}",
                     meta.id,
                     meta.topic,
                     meta.difficulty.as_str(),
+                    minutes,
                     meta.title
                 )?;
             }

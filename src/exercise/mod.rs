@@ -105,6 +105,9 @@ pub struct ExerciseMeta {
     pub title: String,
     pub topic: String,
     pub difficulty: Difficulty,
+    /// About how long a learner preparing for an interview needs, in minutes.
+    #[serde(default)]
+    pub estimated_minutes: Option<u32>,
     /// The learner's module: `lru_cache` means the file lru_cache.py.
     pub module: String,
     #[serde(default)]
@@ -144,6 +147,12 @@ impl ExerciseMeta {
                 "module = {:?} is not a Python module name",
                 meta.module
             )));
+        }
+        if meta
+            .estimated_minutes
+            .is_some_and(|minutes| !(1..=600).contains(&minutes))
+        {
+            return Err(invalid("estimated_minutes must be from 1 to 600".into()));
         }
         if let Some(seconds) = meta.limits.timeout_seconds
             && !(seconds > 0.0 && seconds <= 3600.0)
