@@ -45,9 +45,15 @@ def infinite():
 
 
 def natural_numbers():
-    """An infinite generator (not a builtin iterator): 0, 1, 2, ..."""
+    """An infinite generator (not a builtin iterator): 0, 1, 2, ..., which stops an eager
+    reader like `Source` does."""
     n = 0
     while True:
+        if n >= LIMIT:
+            raise PulledTooMuch(
+                f"pulled {LIMIT:,} items from an infinite generator: it is read eagerly "
+                "(list(), sorted(), len()...) instead of item by item"
+            )
         yield n
         n += 1
 
@@ -218,9 +224,10 @@ SOURCES = {
 
 
 def check_pulls(t, name, function, shown, size, steps, window):
-    """Call function(source, size) on the source called `shown` (see SOURCES), then next() `steps` times; after the call and
-    after each item, note whether the source was pulled more than `size` items ahead of
-    the items yielded so far (for windows: up to the last item of the last window)."""
+    """Call function(source, size) on the source called `shown` (see SOURCES), then next()
+    `steps` times; after the call and after each item, note whether the source was pulled
+    more than `size` items ahead of the items yielded so far (for windows: up to the last
+    item of the last window)."""
     source = SOURCES[shown]()
     result = t.call(f"{name}({shown}, {size})", function, source, size, observe=False)
     if result is None:
