@@ -242,3 +242,36 @@ fn a_folder_that_needs_pytest_runs_under_real_pytest_when_installed() {
         );
     }
 }
+
+#[test]
+fn honest_user_types_equal_builtins_and_the_always_equal_trick_is_explained() {
+    let run = Pykata::new()
+        .args(["check", "--format", "json"])
+        .arg(fixture("plain/strict_equality"))
+        .run();
+    let report = run.json();
+    let status = |id: &str| {
+        report["tests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|test| test["id"] == id)
+            .unwrap_or_else(|| panic!("{id} missing: {report:#}"))
+            .clone()
+    };
+    for id in [
+        "test_strict.py::test_honest_user_types_equal_builtins",
+        "test_strict.py::HonestUnittest::test_user_types",
+    ] {
+        assert_eq!(status(id)["status"], "pass", "{:#}", status(id));
+    }
+    let liar = status("test_strict.py::test_always_equal_object");
+    assert_eq!(liar["status"], "fail");
+    assert!(
+        liar["message"]
+            .as_str()
+            .unwrap()
+            .contains("always-equal trick"),
+        "{liar:#}"
+    );
+}

@@ -1,4 +1,4 @@
-"""Equality that does not trust a user type's ``__eq__`` against a builtin value.
+"""Equality that does not let an always-equal object pass against a builtin value.
 
 A plain folder's tests run beside the learner's code, so ``assert add(2, 3) == 5`` would pass
 if ``add`` returned an object whose ``__eq__`` always says True. The rewritten ``==``/``!=``
@@ -9,12 +9,16 @@ of ``assert`` statements and the patched ``unittest`` equality assertions use
   ``str``, ``bytes``, ``bytearray``, ``None``, ``list``, ``tuple``, ``dict``, ``set``,
   ``frozenset``), the comparison is Python's own (two user objects compare as their authors
   decided);
-- otherwise both sides must have *trusted* equality: equality implemented by a type that
-  cannot be patched (a builtin or C extension type, e.g. ``int``, ``Decimal``,
-  ``OrderedDict``, a NamedTuple's ``tuple``) or by a few pure-Python standard library
-  classes checked against a snapshot taken before any test code ran (``Counter``,
-  ``UserDict``/``UserList``/``UserString``, ``Fraction``). A side with untrusted equality
-  makes the comparison false (``!=`` true), whatever its ``__eq__`` says;
+- otherwise a side whose equality is *trusted* (implemented by a type that cannot be patched,
+  a builtin or C extension type such as ``int``, ``Decimal``, ``OrderedDict``, a NamedTuple's
+  ``tuple``, or by a few pure-Python standard library classes checked against a snapshot
+  taken before any test code ran: ``Counter``, ``UserDict``/``UserList``/``UserString``,
+  ``Fraction``) compares as usual. A side with user-defined equality (a dict subclass with
+  its own ``__eq__``, a sorted-list type, ...) compares with Python's own ``==`` too, but
+  when that says equal, its ``__eq__`` is asked once more about a fresh object of a private
+  class that nothing can know: an ``__eq__`` that claims equality with it says True to
+  everything (the always-equal trick), and the comparison is false (``!=`` true), with a
+  note saying why;
 - containers (``list``, ``tuple``, ``dict``, ``set``, ``frozenset`` and subclasses that keep
   their equality) are compared element by element with the same rule, so
   ``[Evil()] == [5]`` is false while ``[Point(1, 2)] == [Point(1, 2)]`` still uses
@@ -129,14 +133,49 @@ class Note:
     text: Optional[str] = None
 
 
-def _distrust(a: Any, b: Any) -> bool:
-    ta, tb = type(a), type(b)
-    bad = ta if _kind(a) is None else tb
-    builtin = tb if bad is ta else ta
-    Note.text = (f"{bad.__qualname__} objects never equal a builtin "
-                 f"{builtin.__qualname__} here: pykata does not trust "
-                 f"{bad.__qualname__}.__eq__ (see 'Strict equality' in pykata's docs)")
-    return False
+class _Sentinel:
+    """Objects that nothing outside this module can know: an ``__eq__`` that says a value
+    equals one of them says so of everything."""
+
+    __slots__ = ()
+
+    def __eq__(self, other: Any) -> bool:
+        return self is other
+
+    def __ne__(self, other: Any) -> bool:
+        return self is not other
+
+    __hash__ = object.__hash__
+
+
+def _claims_everything(x: Any) -> bool:
+    """Does ``x``'s own ``__eq__`` say it equals a fresh, unrelated object?"""
+    try:
+        result = type(x).__eq__(x, _Sentinel())
+    except Exception:
+        return False
+    if result is NotImplemented:
+        return False
+    try:
+        return bool(result)
+    except Exception:
+        return True
+
+
+def _checked_eq(a: Any, b: Any) -> bool:
+    """Python's ``a == b`` where one side's equality is user-defined, refused when that side
+    claims equality with everything."""
+    if not bool(a == b):
+        return False
+    for x in (a, b):
+        if _kind(x) is None and _claims_everything(x):
+            name = type(x).__qualname__
+            Note.text = (f"{name}.__eq__ also says a {name} equals an unrelated new object, "
+                         f"so it says so of everything (the always-equal trick): pykata does "
+                         f"not count this comparison as equal (see 'Strict equality' in "
+                         f"pykata's docs)")
+            return False
+    return True
 
 
 def _comparator_eq(a: Any, b: Any) -> Optional[bool]:
@@ -187,7 +226,7 @@ def _deep_eq(a: Any, b: Any, nested: bool) -> bool:
         return bool(a == b)  # two user objects inside containers: their own business
     ka, kb = _kind(a), _kind(b)
     if ka is None or kb is None:
-        return _distrust(a, b)
+        return _checked_eq(a, b)
     if ka == "comparator" or kb == "comparator":
         return bool(_comparator_eq(a, b))
     if ka != kb or ka == "scalar":
