@@ -175,14 +175,70 @@ fn failing_assert_shows_the_compared_values() {
 }
 
 #[test]
-fn a_folder_that_needs_pytest_says_how_to_get_it() {
+fn a_test_that_needs_pytest_errors_alone_and_says_how_to_get_it() {
+    agrees_with_pytest("needs_pytest");
     let run = Pykata::new()
-        .arg("check")
+        .args(["check", "--format", "json"])
         .arg(fixture("plain/needs_pytest"))
         .run()
-        .expect_code(2);
-    assert!(run.stdout.contains("tmpdir"), "{run:#?}");
-    assert!(run.stdout.contains("-m pip install pytest"), "{run:#?}");
+        .expect_code(1);
+    let report = run.json();
+    let tests = report["tests"].as_array().unwrap();
+    let needs = tests
+        .iter()
+        .find(|test| test["id"] == "test_temperature.py::test_raises_group")
+        .expect("the RaisesGroup test");
+    assert_eq!(needs["status"], "error", "{needs:#}");
+    let message = needs["message"].as_str().unwrap();
+    assert!(
+        message.contains("pytest.RaisesGroup") && message.contains("install pytest"),
+        "{message}"
+    );
+    let passed = tests.iter().filter(|test| test["status"] == "pass").count();
+    assert_eq!(passed, 3, "{report:#}");
+}
+
+#[test]
+fn ini_options_hooks_and_fixtures_of_a_real_suite_agree_with_pytest() {
+    agrees_with_pytest("suite_config");
+}
+
+#[test]
+fn strict_markers_make_an_unregistered_mark_a_collection_error() {
+    agrees_with_pytest("strict_markers");
+}
+
+#[test]
+fn options_that_do_not_change_outcomes_are_ignored_with_one_notice() {
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::write(
+        folder.path().join("pyproject.toml"),
+        "[tool.pytest.ini_options]\naddopts = \"--cov=calc --cov-report=term -p xdist -n 4 --timeout=30 -ra --tb=short --maxfail=1\"\nrequired_plugins = [\"pytest-cov\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        folder.path().join("test_calc.py"),
+        "def test_a():\n    assert 1 == 2\n\ndef test_b():\n    pass\n",
+    )
+    .unwrap();
+    let run = Pykata::new()
+        .args(["check", "--format", "json"])
+        .arg(folder.path())
+        .run()
+        .expect_code(1);
+    let report = run.json();
+    let notes = report["notes"].as_array().expect("a notice");
+    assert_eq!(notes.len(), 1, "{report:#}");
+    let note = notes[0].as_str().unwrap();
+    for option in ["--cov=calc", "-n=4", "--timeout=30", "pytest-cov"] {
+        assert!(note.contains(option), "{option} missing from {note}");
+    }
+    // --maxfail=1 changes outcomes: the run stops after the first failure, as pytest's
+    let tests = report["tests"].as_array().unwrap();
+    assert_eq!(tests.len(), 1, "{report:#}");
+    assert_eq!(tests[0]["status"], "fail");
+    let human = Pykata::new().arg("check").arg(folder.path()).run();
+    assert!(human.stdout.contains("note: "), "{human:#?}");
 }
 
 /// A virtual environment with the pytest version the fixtures were recorded with, made

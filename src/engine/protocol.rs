@@ -236,6 +236,13 @@ pub struct NeedsPytest {
     pub feature: String,
 }
 
+/// Something the folder runner tells the user (options it ignored, a module imported from
+/// outside the graded folder): shown in the report, never part of the verdict.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Notice {
+    pub text: String,
+}
+
 /// Every message of the protocol: the `event` field names the variant.
 #[derive(Debug, Clone)]
 pub enum Message {
@@ -249,6 +256,7 @@ pub enum Message {
     Case(Arc<CaseMessage>),
     CollectError(CollectError),
     NeedsPytest(NeedsPytest),
+    Notice(Notice),
     Test(Box<TestMessage>),
     Done {
         count: u64,
@@ -289,6 +297,7 @@ impl Message {
             "case" => serde_json::from_slice(line).map(|case| Message::Case(Arc::new(case))),
             "collect_error" => serde_json::from_slice(line).map(Message::CollectError),
             "needs_pytest" => serde_json::from_slice(line).map(Message::NeedsPytest),
+            "notice" => serde_json::from_slice(line).map(Message::Notice),
             "test" => serde_json::from_slice(line).map(|test| Message::Test(Box::new(test))),
             "done" => {
                 serde_json::from_slice(line).map(|DoneFields { count }| Message::Done { count })

@@ -395,6 +395,10 @@ pub struct SubmissionReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub seed: Option<u64>,
     pub engine: String,
+    /// What the folder runner says the user should know (plain folders only): options
+    /// it ignored, modules imported from outside the folder.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
     /// pytest's summary counts (plain folders only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub counts: Option<PytestCounts>,
@@ -436,6 +440,7 @@ impl SubmissionReport {
             engine: String::new(),
             isolation: None,
             counts: None,
+            notes: Vec::new(),
             duration: Duration::ZERO,
         }
     }

@@ -53,6 +53,9 @@ impl HumanReporter {
         if let Some(verdict) = &report.verdict {
             writeln!(out, "  {RED}{}{RED:#}", verdict.describe())?;
         }
+        for note in &report.notes {
+            writeln!(out, "  {DIM}note: {note}{DIM:#}")?;
+        }
         let skip_not_run = report.error.is_some() || report.verdict.is_some();
         let mut hidden_not_run = 0;
         for test in &report.tests {

@@ -73,25 +73,39 @@ def run_shim(root: str, reporter: Reporter, available: bool) -> int:
 
     from . import config as config_module
 
+    from . import hooks, marks, pytest_config, warnfilters
+
     shim = pytest_shim.install()
     refuse_internals = sys.meta_path[0]
     patch_unittest()
-    try:
-        config = config_module.load(root)
-    except NeedsPytest as e:
-        reporter.needs_pytest(_config_file(root), e.feature, available)
+    config = config_module.load(root)
+    from .hooks import Session, call_hook  # noqa: F401  (for _modify_items, once hidden)
+
+    if config.errors:
+        # pytest itself refuses to run such a folder
+        for text in config.errors:
+            reporter.collect_error(config.file or ".", ValueError(text), "", text)
         reporter.done()
         return 0
     for path in reversed(config.pythonpath):
         sys.path.insert(0, path)
+    pytest_config.CONFIG = pytest_config.Config(config)
+    if config.strict_markers:
+        marks.REGISTRY.names = set(config.markers)
+    notices: List[str] = []
     finder = rewrite.install(root, config.python_files)
     builtins = builtin_defs()
     session = SessionNode(root)
     collector = Collector(session, builtins, config)
     capture = Capture()
     STATE.capture, STATE.root, STATE.report = capture, root, reporter
+    collector.pytest_config = pytest_config.CONFIG
     runner = Runner(reporter, capture, FixtureEngine(builtins), config.xfail_strict,
                     config_module.subtests_quiet(config))
+    runner.rerun = available
+    runner.maxfail = config.maxfail
+    ini_filters = [f for f in config.filterwarnings if _filter_ok(f, notices)]
+    runner.filters = warnfilters.Filters(ini_filters, [])
     items: List[Any] = []
     errors: List[Dict[str, Any]] = []
     skipped: List[Any] = []
@@ -114,7 +128,7 @@ def run_shim(root: str, reporter: Reporter, available: bool) -> int:
     guard = Guard()
     runner.guard = guard
     guard.snapshot(shim, pytest_shim.LAZY, unittest, [
-        (reporter, "the reporter", ("count",)), (reporter.channel, "the results channel", ()),
+        (reporter, "the reporter", ("count", "failures")), (reporter.channel, "the results channel", ()),
         (runner, "the runner", ("_plugins",)), (runner.engine, "the fixture engine",
                                                  ("plugins_installed",)),
         (STATE, "the runner's state", ("item", "tmp_base")),
@@ -132,7 +146,11 @@ def run_shim(root: str, reporter: Reporter, available: bool) -> int:
             if not collector.load_conftest(folder):
                 return  # no conftest.py (or one already loaded): no code of the folder ran
         except NeedsPytest as e:
-            raise _Needs(discovery.relative(root, conftest), e.feature) from None
+            if available:
+                raise _Needs(discovery.relative(root, conftest), e.feature) from None
+            broken_dirs.append(folder)
+            errors.append({"file": discovery.relative(root, conftest), "exc": e,
+                           "output": capture.take(), "message": _unsupported(e.feature), "unsupported": True})
         except BaseException as e:
             broken_dirs.append(folder)
             errors.append({"file": discovery.relative(root, conftest), "exc": e,
@@ -148,18 +166,40 @@ def run_shim(root: str, reporter: Reporter, available: bool) -> int:
                 if any(entry.path == d or entry.path.startswith(d + os.sep)
                        for d in broken_dirs):
                     continue
+                rel = discovery.relative(root, entry.path)
+                if collector.hooks and entry.path != root:
+                    guard.phase = f"while the conftest hooks were asked about {rel}"
+                    try:
+                        leave_out = hooks.ignored(collector.hooks, entry.path,
+                                                  pytest_config.CONFIG)
+                    except NeedsPytest as e:
+                        if available:
+                            raise _Needs(rel, e.feature) from None
+                        leave_out = False
+                    except BaseException as e:
+                        errors.append({"file": rel, "exc": e, "output": capture.take()})
+                        leave_out = True
+                    guard.check()
+                    if leave_out:
+                        broken_dirs.append(entry.path)
+                        continue
                 if entry.kind == "dir":
                     load_conftest(entry.path)
                     continue
-                rel = discovery.relative(root, entry.path)
                 guard.phase = f"while {rel} was imported"
                 found = None
                 try:
+                    if collector.hooks and hooks.claims(collector.hooks, entry.path,
+                                                        pytest_config.CONFIG):
+                        raise NeedsPytest("a custom collector (pytest_collect_file)")
                     module = import_path(entry.path)
                     found = collector.collect_module(entry.path, rel, module)
                     capture.take()
                 except NeedsPytest as e:
-                    raise _Needs(rel, e.feature) from None
+                    if available:
+                        raise _Needs(rel, e.feature) from None
+                    errors.append({"file": rel, "exc": e, "output": capture.take(),
+                                   "message": _unsupported(e.feature), "unsupported": True})
                 except BaseException as e:  # KeyboardInterrupt too: the code's, not ours
                     output = capture.take()
                     if _module_skip(e):
@@ -183,7 +223,13 @@ def run_shim(root: str, reporter: Reporter, available: bool) -> int:
             reporter.needs_pytest(e.file, e.feature, available)
             reporter.done()
             return 0
+        guard.phase = "while the conftest hooks changed the collected tests"
+        items = _modify_items(collector, items, errors, capture)
+        guard.check()
         guard.phase = "after the tests were collected"
+        notices.extend(collector.notices)
+        if config.ignored or notices:
+            reporter.notice(_notice(config, notices))
         for error in errors:
             reporter.collect_error(error["file"], error["exc"], error["output"],
                                    error.get("message"))
@@ -192,7 +238,7 @@ def run_shim(root: str, reporter: Reporter, available: bool) -> int:
                 status, reason, outcomes = fail_closed(guard, "skip", reason, ["skipped"])
                 reporter.test(rel, rel, 0, rel, status, reason, None, [], output, [],
                               outcomes)
-        if not errors:
+        if not any(not error.get("unsupported") for error in errors):
             runner.run(tuple(items))
         guard.phase = "after the last test"
         with guard.critical():
@@ -205,6 +251,56 @@ def run_shim(root: str, reporter: Reporter, available: bool) -> int:
         _cleanup(STATE.tmp_base)
     reporter.done()
     return 0
+
+
+def _unsupported(feature: str) -> str:
+    return (f"{feature} is not supported by pykata's built-in runner: install pytest for this "
+            "Python to run the tests of this file")
+
+
+def _filter_ok(text: str, notices: List[str]) -> bool:
+    from .outcomes import Failed
+    from .warnfilters import parse
+
+    try:
+        parse(text, False)
+        return True
+    except Failed as e:
+        notices.append(f"the warning filter {text!r} ({e.msg})")
+        return False
+
+
+def _modify_items(collector: Any, items: List[Any], errors: List[Dict[str, Any]],
+                  capture: Any) -> List[Any]:
+    """Run the conftests' ``pytest_collection_modifyitems`` hooks on the collected items."""
+    from .hooks import Session, call_hook  # imported before the harness was hidden
+    from .outcomes import NeedsPytest
+
+    found = [c for c in collector.hooks if "pytest_collection_modifyitems" in c.hooks]
+    if not found:
+        return items
+    config = collector.pytest_config
+    items = list(items)
+    for conftest in reversed(found):
+        try:
+            call_hook(conftest.hooks["pytest_collection_modifyitems"],
+                      session=Session(config, items), config=config, items=items)
+        except NeedsPytest as e:
+            collector.notices.append(f"{e.feature} in pytest_collection_modifyitems")
+        except BaseException as e:
+            errors.append({"file": "conftest.py", "exc": e, "output": capture.take()})
+    return items
+
+
+def _notice(config: Any, notices: List[str]) -> str:
+    lines = []
+    if config.ignored:
+        lines.append(f"pykata's built-in runner ignores these options of {config.file}, which "
+                     "do not change test outcomes or are not supported: "
+                     + ", ".join(config.ignored))
+    if notices:
+        lines.append("pykata's built-in runner ignores: " + "; ".join(notices))
+    return "\n".join(lines)
 
 
 def prepare_zygote() -> None:

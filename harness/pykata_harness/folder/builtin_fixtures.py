@@ -1,7 +1,8 @@
-"""The built-in fixtures of the pytest shim: tmp_path, capsys, monkeypatch, caplog, ...
+"""The built-in fixtures of the pytest shim: tmp_path, tmpdir, capsys, monkeypatch, caplog,
+pytestconfig, cache, doctest_namespace, ...
 
-Fixtures that pytest has but this shim does not (tmpdir, pytestconfig, cache, ...) raise
-``NeedsPytest`` when a test requests them.
+Fixtures that pytest has but this shim does not (pytester, testdir, ...) raise
+``NeedsPytest`` when a test requests them: that test errors, naming the fixture.
 """
 import contextlib
 import os
@@ -14,6 +15,7 @@ from typing import Any, Dict, Iterator, List, NamedTuple, Optional
 from .capture import OutputBuffer
 from .fixtures import FixtureDef, fixture
 from .guard import harness_import
+from .localpath import LocalPath
 from .monkeypatch import MonkeyPatch
 from .outcomes import NeedsPytest, Skipped, XFailed
 from .raises import WarningsRecorder
@@ -65,6 +67,59 @@ def tmp_path_factory() -> TempPathFactory:
 def tmp_path(request: Any, tmp_path_factory: TempPathFactory) -> Path:
     name = re.sub(r"[\W]", "_", request.node.name)[:30]
     return tmp_path_factory.mktemp(name, numbered=True)
+
+
+class TempdirFactory:
+    """``tmpdir_factory``: ``tmp_path_factory`` with ``py.path``-style paths."""
+
+    def __init__(self, factory: TempPathFactory) -> None:
+        self._factory = factory
+
+    def mktemp(self, basename: str, numbered: bool = True) -> Any:
+        return LocalPath(self._factory.mktemp(basename, numbered))
+
+    def getbasetemp(self) -> Any:
+        return LocalPath(self._factory.getbasetemp())
+
+
+@fixture(scope="session")
+def tmpdir_factory(tmp_path_factory: TempPathFactory) -> TempdirFactory:
+    return TempdirFactory(tmp_path_factory)
+
+
+@fixture
+def tmpdir(tmp_path: Path) -> Any:
+    return LocalPath(tmp_path)
+
+
+@fixture(scope="session")
+def pytestconfig() -> Any:
+    return harness_import("pytest_config").current()
+
+
+@fixture
+def cache(pytestconfig: Any) -> Any:
+    return pytestconfig.cache
+
+
+@fixture(scope="session")
+def doctest_namespace(pytestconfig: Any) -> Dict[str, Any]:
+    return pytestconfig.doctest_namespace
+
+
+@fixture
+def record_property() -> Any:
+    return lambda name, value: None
+
+
+@fixture
+def record_xml_attribute() -> Any:
+    return lambda name, value: None
+
+
+@fixture(scope="session")
+def record_testsuite_property() -> Any:
+    return lambda name, value: None
 
 
 class CaptureResult(NamedTuple):
@@ -263,9 +318,7 @@ def _needs(name: str) -> Any:
     return fixture(needs_pytest)
 
 
-_UNSUPPORTED = ("tmpdir", "tmpdir_factory", "pytestconfig", "cache", "record_property",
-                "record_xml_attribute", "record_testsuite_property", "doctest_namespace",
-                "testdir", "pytester", "capteesys", "monkeypatch_session")
+_UNSUPPORTED = ("testdir", "pytester", "capteesys", "monkeypatch_session")
 
 
 # The built-in fixtures and their arguments, read once (at import: in the embedded engine's
@@ -273,7 +326,9 @@ _UNSUPPORTED = ("tmpdir", "tmpdir_factory", "pytestconfig", "cache", "record_pro
 _BUILTINS = tuple(
     (ff, tuple(FixtureDef.from_function(ff).argnames))
     for ff in (tmp_path_factory, tmp_path, capsys, capsysbinary, capfd, capfdbinary,
-               monkeypatch, recwarn, caplog, subtests, *map(_needs, _UNSUPPORTED)))
+               monkeypatch, recwarn, caplog, subtests, tmpdir_factory, tmpdir, pytestconfig,
+               cache, doctest_namespace, record_property, record_xml_attribute,
+               record_testsuite_property, *map(_needs, _UNSUPPORTED)))
 
 
 def builtin_defs() -> Dict[str, FixtureDef]:

@@ -21,6 +21,8 @@ from . import discovery
 from .config import Config, name_matches
 from .fixtures import (FixtureDef, FixtureFunction, autouse_names, class_chain_defs, closure,
                        defs_in, mark_fixtures, visible_defs)
+from .hooks import Conftest, Metafunc, call_hook, param_marks, runtest_fixture, unhandled
+from .pytest_config import Parser
 from .marks import Mark, Parametrization, from_mark, normalize_marks, own_marks
 from .nodes import CallSpec, ClassNode, Item, ModuleNode, Node, SessionNode
 from .outcomes import NeedsPytest
@@ -36,20 +38,6 @@ class CollectError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
-
-
-class MarkersOnlyConfig:
-    """The ``config`` a conftest's ``pytest_configure`` gets: registering markers is all
-    it may do (markers change nothing without ``--strict-markers``)."""
-
-    def addinivalue_line(self, name: str, line: str) -> None:
-        if name != "markers":
-            raise NeedsPytest(f"config.addinivalue_line({name!r}) in pytest_configure")
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("__"):
-            raise AttributeError(name)
-        raise NeedsPytest(f"config.{name} in pytest_configure")
 
 
 class ImportMismatch(Exception):
@@ -127,6 +115,9 @@ class Collector:
         self.config = config
         self.conftests: Dict[str, Dict[str, FixtureDef]] = {}  # folder -> its conftest's defs
         self.loaded: set = set()
+        self.hooks: List[Conftest] = []  # the loaded conftests with their hooks, root first
+        self.notices: List[str] = []
+        self.pytest_config: Any = None  # pytest_config.Config
 
     # -- conftest ----------------------------------------------------------------------
     def load_conftest(self, folder: str) -> bool:
@@ -140,14 +131,32 @@ class Collector:
         if not os.path.isfile(path):
             return False
         module = import_path(path)
-        if "pytest_plugins" in module.__dict__:
-            raise NeedsPytest("pytest_plugins in conftest.py")
-        for name, value in list(module.__dict__.items()):
-            if name == "pytest_configure" and callable(value):
-                value(MarkersOnlyConfig())
-            elif name.startswith("pytest_") and callable(value):
-                raise NeedsPytest(f"the {name} hook in conftest.py")
-        self.conftests[os.path.realpath(folder)] = defs_in(module, False)
+        conftest = Conftest(folder, module)
+        defs = defs_in(module, False)
+        plugins = module.__dict__.get("pytest_plugins") or []
+        for name in ([plugins] if isinstance(plugins, str) else list(plugins)):
+            try:
+                plugin = importlib.import_module(name)
+            except ImportError:
+                raise NeedsPytest(f"the pytest plugin {name!r} (pytest_plugins)") from None
+            for fixname, fdef in defs_in(plugin, False).items():
+                defs.setdefault(fixname, fdef)
+            for hook, fn in Conftest(folder, plugin).hooks.items():
+                conftest.hooks.setdefault(hook, fn)
+        config = self.pytest_config
+        if config is not None:
+            if "pytest_addoption" in conftest.hooks:
+                call_hook(conftest.hooks["pytest_addoption"], parser=Parser(config),
+                          pluginmanager=config.pluginmanager)
+            if "pytest_configure" in conftest.hooks:
+                call_hook(conftest.hooks["pytest_configure"], config=config)
+        for name in unhandled(conftest):
+            self.notices.append(f"the {name} hook ({discovery.relative(self.session.root, path)})")
+        made = runtest_fixture(conftest)
+        if made is not None:
+            defs = dict([(made.name, made)] + list(defs.items()))
+        self.hooks.append(conftest)
+        self.conftests[os.path.realpath(folder)] = defs
         return True
 
     def conftest_chain(self, path: str) -> List[Dict[str, FixtureDef]]:
@@ -166,10 +175,8 @@ class Collector:
 
     # -- modules -----------------------------------------------------------------------
     def collect_module(self, path: str, rel: str, module: types.ModuleType) -> List[Item]:
-        if "pytest_generate_tests" in module.__dict__:
-            raise NeedsPytest("pytest_generate_tests")
         if "pytest_plugins" in module.__dict__:
-            raise NeedsPytest("pytest_plugins in a test module")
+            self.notices.append(f"pytest_plugins in {rel} (only a conftest.py may load plugins)")
         node = ModuleNode(self.session, path, rel, module)
         fixtures: Dict[str, FixtureDef] = {}
         setup = _non_fixture(module, ("setUpModule", "setup_module"))
@@ -318,8 +325,18 @@ class Collector:
                 (indirect if argname in p.indirect else direct).append(argname)
         argnames = _argnames(func, cls is not None and not isinstance(raw, staticmethod))
         initial = autouse_names(conftests, modnode.fixtures, class_defs) \
-            + mark_fixtures(marks) + argnames
+            + mark_fixtures(marks) + list(self.config.usefixtures) + argnames
         names = closure(initial, defs, direct)
+        generators = self.generate_hooks(modnode, cls)
+        if generators:
+            metafunc = Metafunc(func, list(names), cls, modnode.module, self.pytest_config,
+                                marks, name)
+            made = [from_mark(m, name) for m in param_marks(generators, metafunc)]
+            for p in made:
+                for argname in p.argnames:
+                    (indirect if argname in p.indirect else direct).append(argname)
+            mark_params = made + mark_params
+            names = closure(initial, defs, direct)
         for argname in direct:
             if argname not in names:
                 raise CollectError(f"In {name}: function uses no argument '{argname}'")
@@ -343,6 +360,24 @@ class Collector:
             item.argnames = argnames
             items.append(item)
         return items
+
+    def generate_hooks(self, modnode: ModuleNode, cls: Optional[type]
+                       ) -> List[Tuple[str, Any]]:
+        """The ``pytest_generate_tests`` hooks for a function: the class's, the module's,
+        then the conftests' (closest first)."""
+        found: List[Tuple[str, Any]] = []
+        if cls is not None:
+            hook = getattr(cls, "pytest_generate_tests", None)
+            if callable(hook):
+                found.append(("class", hook))
+        hook = modnode.module.__dict__.get("pytest_generate_tests")
+        if callable(hook):
+            found.append(("module", hook))
+        for conftest in reversed(self.hooks):
+            if "pytest_generate_tests" in conftest.hooks and conftest.covers(
+                    os.path.dirname(modnode.path)):
+                found.append(("conftest", conftest.hooks["pytest_generate_tests"]))
+        return found
 
     def make_item(self, parent: Node, modnode: ModuleNode, name: str, funcname: str, kind: str,
                   func: Any, cls: Optional[type], spec: Optional[CallSpec],

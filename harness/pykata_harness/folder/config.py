@@ -4,13 +4,13 @@ pytest reads the first of ``pytest.toml``, ``.pytest.toml``, ``pytest.ini``,
 ``.pytest.ini``, ``pyproject.toml`` (``[tool.pytest.ini_options]`` or ``[tool.pytest]``),
 ``tox.ini`` (``[pytest]``) and ``setup.cfg`` (``[tool:pytest]``) that holds pytest settings.
 The built-in runner honours ``testpaths``, ``python_files``, ``python_classes``,
-``python_functions``, ``norecursedirs``, ``pythonpath``, ``xfail_strict`` and
-``collect_imported_tests``, ignores settings
-that do not change outcomes (``markers``, ``minversion``, logging and output settings,
-``addopts`` made only of output options such as ``-v``, ``-ra``, ``--tb=short``, ``-s``), and
-reports ``needs_pytest`` for any other known setting (``-x``, ``-k``, ``filterwarnings`` with
-an ``error`` action, ``usefixtures``, plugins' options are unknown to pytest itself without
-the plugin and are ignored, as pytest does).
+``python_functions``, ``norecursedirs``, ``pythonpath``, ``xfail_strict``,
+``collect_imported_tests``, ``markers`` with ``--strict-markers``, ``--strict-config``,
+``filterwarnings`` (``error`` included) and ``-W``, ``-x``/``--maxfail``, ``usefixtures``,
+``--doctest-modules``, ``--doctest-glob``, ``doctest_optionflags`` and ``-o`` overrides.
+It refuses nothing: options that do not change outcomes (coverage, reporting, ``-p``
+plugins, ``--tb``, ``-ra``, timeouts, xdist) and anything it does not support are listed in
+``Config.ignored``, which the runner reports in one notice.
 """
 import configparser
 import fnmatch
@@ -36,20 +36,6 @@ IGNORED = {"markers", "minversion", "console_output_style", "log_cli", "log_cli_
            "tmp_path_retention_count", "tmp_path_retention_policy", "doctest_optionflags",
            "doctest_encoding", "consider_namespace_packages", "strict_config",
            "strict_parametrization_ids", "parametrize_long_str_id_strategy"}
-KNOWN_NEEDING_PYTEST = {"usefixtures", "required_plugins", "empty_parameter_set_mark",
-                        "disable_test_id_escaping_and_forfeit_all_rights_to_community_support",
-                        "strict_markers", "strict", "assertion_text_diff_style",
-                        "doctest_glob", "pytester_example_dir", "max_warnings"}
-
-SAFE_FLAGS = {"-v", "-vv", "-vvv", "-q", "-qq", "--verbose", "--quiet", "-l", "--showlocals",
-              "--no-header", "--no-summary", "-s", "--capture=no", "--capture=sys",
-              "--capture=fd", "--disable-warnings", "--disable-pytest-warnings",
-              "--strict-config", "--no-showlocals", "-p no:cacheprovider", "--full-trace"}
-SAFE_PREFIXES = ("-r", "--tb=", "--color=", "--durations=", "--durations-min=",
-                 "--code-highlight=", "-W", "--pythonwarnings=", "--show-capture=",
-                 "--log-level=", "--log-cli-level=", "--verbosity=")
-
-
 class Config:
     def __init__(self, root: str) -> None:
         self.root = root
@@ -64,6 +50,20 @@ class Config:
         self.collect_imported_tests = True
         self.verbosity = 0  # -v/-q in addopts: pytest counts subtests differently
         self.subtest_verbosity: Optional[int] = None
+        # Settings that change outcomes, honoured by the built-in runner.
+        self.strict_markers = False
+        self.strict_config = False
+        self.markers: List[str] = []  # registered marker names
+        self.maxfail = 0  # 0: never stop early
+        self.filterwarnings: List[str] = []  # ini lines, then -W options (last wins)
+        self.usefixtures: List[str] = []
+        self.doctest_modules = False
+        self.doctest_glob: List[str] = []
+        self.doctest_optionflags: List[str] = []
+        self.ini: Dict[str, Any] = {}  # every setting as read, for config.getini
+        self.unknown_keys: List[str] = []
+        self.ignored: List[str] = []  # options and settings ignored (one notice)
+        self.errors: List[str] = []  # settings that make pytest refuse the run
 
 
 def _split(value: Any) -> List[str]:
@@ -219,35 +219,134 @@ def _verbosity(tokens: List[str]) -> int:
     return level
 
 
-def _check_addopts(tokens: List[str]) -> None:
+# Options that take a value as the next token when not written NAME=VALUE.
+VALUE_OPTIONS = {"-n", "--numprocesses", "--dist", "--maxprocesses", "--cov", "--cov-report",
+                 "--cov-config", "--cov-fail-under", "--cov-context", "--timeout",
+                 "--timeout-method", "--tb", "--color", "--durations", "--durations-min", "-W",
+                 "--pythonwarnings", "--capture", "--show-capture", "-p", "-k", "-m",
+                 "--maxfail", "--doctest-glob", "--import-mode", "--rootdir", "-c",
+                 "--confcutdir", "--basetemp", "--log-level", "--log-cli-level", "--junitxml",
+                 "--junit-xml", "--html", "--reruns", "--reruns-delay", "-o",
+                 "--override-ini", "--deselect", "--ignore", "--ignore-glob", "--log-file",
+                 "--log-format", "--log-date-format", "--hypothesis-profile",
+                 "--hypothesis-seed", "--randomly-seed", "--random-order-bucket",
+                 "--benchmark-sort", "--benchmark-columns", "--verbosity", "-r"}
+# Options whose value is optional (``--cov`` alone or ``--cov src``).
+OPTIONAL_VALUE = {"--cov"}
+
+
+def _options(tokens: List[str]) -> List[Tuple[str, Optional[str]]]:
+    """(option, value) pairs of a command line; a bare word is a path (option "")."""
+    result: List[Tuple[str, Optional[str]]] = []
     i = 0
     while i < len(tokens):
         token = tokens[i]
-        if token == "-p" and i + 1 < len(tokens) and tokens[i + 1] == "no:cacheprovider":
-            i += 2
+        i += 1
+        if not token.startswith("-") or token == "-":
+            result.append(("", token))
             continue
-        if token in ("--tb", "--color", "--durations", "-W", "--capture", "--show-capture") \
-                and i + 1 < len(tokens):
-            i += 2
+        if token.startswith("--") and "=" in token:
+            name, value = token.split("=", 1)
+            result.append((name, value))
             continue
-        if token in SAFE_FLAGS or token.startswith(SAFE_PREFIXES):
+        if token in VALUE_OPTIONS and i < len(tokens) and (
+                token not in OPTIONAL_VALUE or not tokens[i].startswith("-")):
+            result.append((token, tokens[i]))
             i += 1
             continue
-        raise NeedsPytest(f"the pytest option {token} (addopts)")
+        if not token.startswith("--") and len(token) > 2 and token[:2] in (
+                "-p", "-k", "-m", "-W", "-n", "-c", "-o", "-r"):
+            result.append((token[:2], token[2:]))
+            continue
+        result.append((token, None))
+    return result
+
+
+OUTPUT_ONLY = ("-v", "-vv", "-vvv", "-q", "-qq", "--verbose", "--quiet", "-l", "--showlocals",
+               "--no-header", "--no-summary", "-s", "--capture", "--disable-warnings",
+               "--disable-pytest-warnings", "--no-showlocals", "--full-trace", "-r", "--tb",
+               "--color", "--durations", "--durations-min", "--code-highlight",
+               "--show-capture", "--log-level", "--log-cli-level", "--verbosity",
+               "--log-file", "--log-format", "--log-date-format", "--junitxml",
+               "--junit-xml", "--html", "--self-contained-html", "--instafail", "--sw",
+               "--stepwise", "--doctest-continue-on-failure", "--import-mode")
+OUTPUT_PREFIXES = ("--cov", "--no-cov", "--timeout", "--benchmark", "--randomly", "-p", "-n",
+                   "--numprocesses", "--dist", "--reruns", "--only-rerun", "--hypothesis",
+                   "--mypy", "--flake8", "--black", "--isort", "--pylint")
+
+
+def _apply_addopts(config: "Config", tokens: List[str], settings: Dict[str, Any]) -> None:
+    for name, value in _options(tokens):
+        shown = name if value is None else (f"{name}={value}" if name else value)
+        if name in ("-x", "--exitfirst"):
+            config.maxfail = 1
+        elif name == "--maxfail":
+            try:
+                config.maxfail = int(value or "0")
+            except ValueError:
+                config.ignored.append(shown)
+        elif name in ("--strict-markers", "--strict"):
+            config.strict_markers = True
+        elif name == "--strict-config":
+            config.strict_config = True
+        elif name == "--doctest-modules":
+            config.doctest_modules = True
+        elif name == "--doctest-glob":
+            if value:
+                config.doctest_glob.append(value)
+        elif name in ("-W", "--pythonwarnings"):
+            if value:
+                config.filterwarnings.append(value)
+        elif name in ("-o", "--override-ini"):
+            if value and "=" in value:
+                key, val = value.split("=", 1)
+                settings[key.strip()] = val
+        elif name == "-p" and value is not None and value.startswith("no:"):
+            pass  # disabling a plugin: nothing of it runs here anyway
+        elif name in OUTPUT_ONLY or name.startswith(OUTPUT_PREFIXES):
+            config.ignored.append(shown)
+        else:
+            config.ignored.append(shown + " (not supported)")
+
+
+KNOWN_SETTINGS = IGNORED | {"python_files", "python_classes", "python_functions",
+                            "norecursedirs", "testpaths", "pythonpath", "xfail_strict",
+                            "strict_xfail", "collect_imported_tests", "addopts",
+                            "verbosity_subtests", "filterwarnings", "usefixtures",
+                            "required_plugins", "empty_parameter_set_mark", "strict_markers",
+                            "strict", "doctest_glob", "markers", "strict_config",
+                            "pytester_example_dir", "max_warnings", "assertion_text_diff_style",
+                            "disable_test_id_escaping_and_forfeit_all_rights_to_community_"
+                            "support"}
 
 
 def load(root: str) -> Config:
-    """The folder's settings; raises NeedsPytest for settings the runner cannot honour."""
+    """The folder's settings. Nothing here refuses the folder: what is not honoured is
+    listed in ``config.ignored`` (one notice); ``config.errors`` holds what makes pytest
+    itself refuse the run (an unreadable file, ``--strict-config`` with unknown keys)."""
     config = Config(root)
-    name, settings = read_settings(root)
+    try:
+        name, settings = read_settings(root)
+    except NeedsPytest as e:
+        config.errors.append(e.feature)
+        return config
     config.file = name
+    settings = dict(settings)
+    if "addopts" in settings:
+        tokens = _split(settings["addopts"])
+        _apply_addopts(config, tokens, settings)
+        config.verbosity = _verbosity(tokens)
+    config.ini = settings
     for key, value in settings.items():
-        if key in IGNORED:
+        if key in IGNORED and key not in ("markers", "doctest_optionflags", "strict_config"):
             continue
         if key == "python_files":
             config.python_files = _split(value)
             if any("/" in p or os.sep in p for p in config.python_files):
-                raise NeedsPytest("python_files with folders in its patterns")
+                config.ignored.append("python_files patterns with folders")
+                config.python_files = [p for p in config.python_files
+                                       if "/" not in p and os.sep not in p] \
+                    or ["test_*.py", "*_test.py"]
         elif key == "python_classes":
             config.python_classes = _split(value)
         elif key == "python_functions":
@@ -263,9 +362,6 @@ def load(root: str) -> Config:
             config.xfail_strict = _bool(value)
         elif key == "collect_imported_tests":
             config.collect_imported_tests = _bool(value)
-        elif key == "addopts":
-            _check_addopts(_split(value))
-            config.verbosity = _verbosity(_split(value))
         elif key == "verbosity_subtests":
             if str(value).strip() != "auto":
                 try:
@@ -273,12 +369,49 @@ def load(root: str) -> Config:
                 except ValueError:
                     pass
         elif key == "filterwarnings":
-            if any(line.split(":", 1)[0].strip() == "error" for line in _lines(value)):
-                raise NeedsPytest("filterwarnings that turn warnings into errors")
-        elif key in KNOWN_NEEDING_PYTEST:
-            raise NeedsPytest(f"the pytest setting {key!r} in {name}")
-        # any other key is unknown to pytest itself (a plugin's): pytest ignores it too
+            config.filterwarnings = _lines(value) + config.filterwarnings
+        elif key == "markers":
+            config.markers.extend(marker_name(line) for line in _lines(value))
+        elif key in ("strict_markers", "strict"):
+            config.strict_markers = config.strict_markers or _bool(value)
+        elif key == "strict_config":
+            config.strict_config = config.strict_config or _bool(value)
+        elif key == "usefixtures":
+            config.usefixtures = _split(value)
+        elif key == "doctest_optionflags":
+            config.doctest_optionflags = _split(value)
+        elif key == "doctest_glob":
+            config.doctest_glob = _split(value) + config.doctest_glob
+        elif key == "required_plugins":
+            missing = [p for p in _split(value) if not _plugin_installed(p)]
+            if missing:
+                config.ignored.append("required_plugins " + " ".join(missing)
+                                      + " (not installed here)")
+        elif key in ("empty_parameter_set_mark", "max_warnings", "assertion_text_diff_style",
+                     "pytester_example_dir"):
+            config.ignored.append(f"the setting {key}")
+        elif key not in KNOWN_SETTINGS:
+            config.unknown_keys.append(key)
+    if config.strict_config and config.unknown_keys:
+        config.errors.append("Unknown config option: " + ", ".join(config.unknown_keys)
+                             + " (--strict-config)")
     return config
+
+
+def marker_name(line: str) -> str:
+    """The name of a ``markers`` line (``slow: marks slow tests`` -> ``slow``)."""
+    return re.split(r"[:(]", line, maxsplit=1)[0].strip()
+
+
+def _plugin_installed(requirement: str) -> bool:
+    name = re.split(r"[<>=!~ ;\[]", requirement, maxsplit=1)[0].strip()
+    try:
+        from importlib import metadata
+
+        metadata.distribution(name)
+        return True
+    except Exception:
+        return False
 
 
 def subtests_quiet(config: Config) -> bool:

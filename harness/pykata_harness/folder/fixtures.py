@@ -13,6 +13,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from .marks import NOTSET, Mark, Parametrization, as_param_sets, make_ids
 from .nodes import ClassNode, Item, Node
+from .guard import harness_import
 from .outcomes import Failed, NeedsPytest
 from .report import plugins_installed
 
@@ -273,7 +274,19 @@ class FixtureRequest:
 
     @property
     def config(self) -> Any:
-        raise NeedsPytest("request.config")
+        return harness_import("pytest_config").current()
+
+    @property
+    def session(self) -> Any:
+        return harness_import("hooks").Session(self.config, [])
+
+    @property
+    def fspath(self) -> Any:
+        return harness_import("localpath").LocalPath(self._item.path)
+
+    @property
+    def own_markers(self) -> List[Any]:
+        return list(self._item.iter_markers())
 
     def addfinalizer(self, finalizer: Callable[[], Any]) -> None:
         if self._value is not None:

@@ -89,7 +89,25 @@ class MarkGenerator:
     def __getattr__(self, name: str) -> MarkDecorator:
         if name.startswith("_"):
             raise AttributeError(name)
+        registered = REGISTRY.names
+        if registered is not None and name not in registered and name not in BUILTIN_MARKS:
+            raise Failed(f"{name!r} not found in `markers` configuration option",
+                         pytrace=False)
         return MarkDecorator(Mark(name, (), {}))
+
+
+class _Registry:
+    """--strict-markers: the registered marker names (None: any name is a mark). An
+    object's attribute, not a module-level container: conftest.py files add to it, and the
+    guard (guard.py) watches the runner's module-level containers."""
+
+    def __init__(self) -> None:
+        self.names: Optional[set] = None
+
+
+REGISTRY = _Registry()
+BUILTIN_MARKS = frozenset({"skip", "skipif", "xfail", "parametrize", "usefixtures",
+                           "filterwarnings", "tryfirst", "trylast"})
 
 
 class _NotSet:

@@ -8,6 +8,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
+from .guard import harness_import
 from .marks import Mark, MarkDecorator, Parametrization
 
 
@@ -162,6 +163,29 @@ class Item(Node):
     @property
     def rel(self) -> str:
         return self.module_node.rel
+
+    @property
+    def config(self) -> Any:
+        return harness_import("pytest_config").current()
+
+    @property
+    def session(self) -> Any:
+        return harness_import("hooks").Session(self.config, [])
+
+    @property
+    def fspath(self) -> Any:
+        return harness_import("localpath").LocalPath(self.module_node.path)
+
+    @property
+    def obj(self) -> Any:
+        return self.function
+
+    @property
+    def location(self) -> tuple:
+        return (self.module_node.rel, self.line - 1 if self.line else None, self.short_name)
+
+    def listextrakeywords(self) -> set:
+        return set()
 
     @property
     def short_name(self) -> str:

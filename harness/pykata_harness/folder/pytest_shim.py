@@ -124,7 +124,10 @@ class ShimModule(types.ModuleType):
 
 
 def make_module() -> ShimModule:
+    from .shim_extra import names
+
     module = ShimModule("pytest", "pykata's stand-in for pytest (see pykata's docs)")
+    module.__dict__.update(names())
     module.__dict__.update(NAMES)
     module.__file__ = __file__
     module.__all__ = sorted(set(NAMES) | set(LAZY))

@@ -65,6 +65,7 @@ class Reporter:
         self.root = os.path.realpath(root)
         self.files = FolderFiles(root)
         self.count = 0
+        self.failures = 0  # tests reported failed or in error (-x / --maxfail)
 
     def frames(self, tb: Optional[TracebackType]) -> List[Dict[str, Any]]:
         try:
@@ -115,6 +116,8 @@ class Reporter:
             record["teardown_error"] = teardown_error
         self.send(record)
         self.count += 1
+        if status in ("fail", "error"):
+            self.failures += 1
 
     def collect_error(self, file: str, exc: BaseException, output: str = "",
                       message: Optional[str] = None) -> None:
@@ -138,6 +141,10 @@ class Reporter:
     def needs_pytest(self, file: Optional[str], feature: str, available: bool) -> None:
         self.send({"event": "needs_pytest", "file": file or ".", "feature": wire_text(feature),
                    "pytest_available": available})
+
+    def notice(self, text: str) -> None:
+        """Something the grader should tell the user (options ignored, shadowed modules)."""
+        self.send({"event": "notice", "text": wire_text(text, MESSAGE_LIMIT)})
 
     def done(self) -> None:
         self.send({"event": "done", "count": self.count})

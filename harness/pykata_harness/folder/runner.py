@@ -34,6 +34,7 @@ from .outcomes import Failed, Interrupted, NeedsPytest, Skipped, XFailed
 from .report import PYTEST_CATEGORY, Reporter, plugins_installed, pytest_importable
 from .state import STATE
 from .unittest_support import run_testcase
+from .warnfilters import context as warn_context
 
 # Statuses that count in the learner's favour (or hide a failure): never sent once the
 # guard found tampering.
@@ -45,6 +46,17 @@ ASYNC_MESSAGE = ("async def functions are not natively supported.\n"
                  "You need to install a suitable plugin for your async framework, for example:\n"
                  "  - anyio\n  - pytest-asyncio\n  - pytest-tornasync\n  - pytest-trio\n"
                  "  - pytest-twisted")
+
+
+class Unsupported(Exception):
+    """A test needs a pytest feature the built-in runner lacks (and pytest is not installed):
+    the test errors with this message."""
+
+    _pykata_plain = True
+
+    def __init__(self, feature: str) -> None:
+        super().__init__(f"{feature} is not supported by pykata's built-in runner: install "
+                         "pytest for this Python to run this test")
 
 
 class XfailInfo(NamedTuple):
@@ -163,6 +175,9 @@ class Runner:
         self.guard = guard
         self._stop = Interrupted()  # the one Interrupted that stops the run (_needs)
         self._plugins: Optional[bool] = None
+        self.rerun = True  # needs_pytest stops the run (the real pytest reruns it)
+        self.maxfail = 0  # -x / --maxfail: stop after this many failures and errors
+        self.filters: Any = None  # warnfilters.Filters
 
     def plugins(self) -> bool:
         if self._plugins is None:
@@ -177,13 +192,20 @@ class Runner:
         for index, item in enumerate(items):
             nextitem = items[index + 1] if index + 1 < len(items) else None
             try:
-                self.run_item(item, nextitem, state, guard)
+                with warn_context(self.filters, item):
+                    self.run_item(item, nextitem, state, guard)
             except Interrupted as e:
                 if e is not stop:
                     raise  # not the runner's own: the run ends without its record
                 return
+            if self.maxfail and self.reporter.failures >= self.maxfail:
+                return
 
-    def _needs(self, item: Item, exc: NeedsPytest) -> None:
+    def _needs(self, item: Item, exc: NeedsPytest) -> BaseException:
+        """With the real pytest to rerun the folder: report and stop. Without: the test
+        errors, naming the feature (the other tests still run)."""
+        if not self.rerun:
+            return Unsupported(exc.feature)
         self.reporter.needs_pytest(item.rel, exc.feature, pytest_importable())
         raise self._stop
 
@@ -206,7 +228,7 @@ class Runner:
                 raise XFailed("[NOTRUN] " + xfail.reason)
             self.setup(item)
         except NeedsPytest as e:
-            self._needs(item, e)
+            setup_exc = self._needs(item, e)
         except FixtureLookupError as e:
             setup_exc = e
             e._pykata_plain = True  # type: ignore[attr-defined]
@@ -218,11 +240,9 @@ class Runner:
                     xfail = evaluate_xfail(item, self.xfail_strict)
                 outcome = self.call(item, xfail)
             except NeedsPytest as e:
-                self._needs(item, e)
-        errors = state.teardown_exact(nextitem)
-        for error in errors:
-            if isinstance(error, NeedsPytest):
-                self._needs(item, error)
+                outcome = Outcome("error", "", self._needs(item, e))
+        errors = [self._needs(item, error) if isinstance(error, NeedsPytest) else error
+                  for error in state.teardown_exact(nextitem)]
         self.capture.install()
         output = self.capture.take()
         if setup_exc is not None:
