@@ -57,7 +57,8 @@ pub fn check(settings: &CheckSettings, reporter: &mut dyn Reporter) -> Result<Ru
         &unpacked,
     )?;
     let seed = settings.seed.unwrap_or_else(fresh_seed);
-    let grader = Grader::new(engine, unpacked, seed, settings.limits);
+    let mut grader = Grader::new(engine, unpacked, seed, settings.limits);
+    grader.folder_env = settings.folder_env.clone();
 
     reporter
         .report(&Event::RunStarted {

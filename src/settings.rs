@@ -143,6 +143,9 @@ pub struct CheckSettings {
     pub jobs: usize,
     /// How much isolation to demand.
     pub isolation: Isolation,
+    /// Environment variables passed into plain folders' runs (`--env NAME`), with their
+    /// values.
+    pub folder_env: Vec<(String, String)>,
 }
 
 /// Where pykata makes its private temporary folders (the unpacked harness and catalogue,

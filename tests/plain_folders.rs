@@ -230,7 +230,7 @@ fn options_that_do_not_change_outcomes_are_ignored_with_one_notice() {
     let notes = report["notes"].as_array().expect("a notice");
     assert_eq!(notes.len(), 1, "{report:#}");
     let note = notes[0].as_str().unwrap();
-    for option in ["--cov=calc", "-n=4", "--timeout=30", "pytest-cov"] {
+    for option in ["--cov=calc", "-n 4", "--timeout=30", "-p xdist", "pytest-cov"] {
         assert!(note.contains(option), "{option} missing from {note}");
     }
     // --maxfail=1 changes outcomes: the run stops after the first failure, as pytest's
@@ -330,4 +330,134 @@ fn honest_user_types_equal_builtins_and_the_always_equal_trick_is_explained() {
             .contains("always-equal trick"),
         "{liar:#}"
     );
+}
+
+/// A repository as cloned: pyproject.toml with pytest settings at the root, the package
+/// beside `tests/`, a test file outside `tests/`.
+fn repository() -> tempfile::TempDir {
+    let repo = tempfile::tempdir().unwrap();
+    let root = repo.path();
+    std::fs::create_dir_all(root.join("mypkg")).unwrap();
+    std::fs::create_dir_all(root.join("tests/unit")).unwrap();
+    std::fs::write(
+        root.join("pyproject.toml"),
+        "[project]\nname = \"mypkg\"\n\n[tool.pytest.ini_options]\ntestpaths = [\"tests\"]\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("mypkg/__init__.py"), "def double(x):\n    return 2 * x\n").unwrap();
+    std::fs::write(
+        root.join("tests/unit/test_double.py"),
+        "from mypkg import double\n\ndef test_double():\n    assert double(2) == 4\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("tests/test_env.py"),
+        "import os\n\ndef test_env():\n    assert os.environ.get('GREETING') == 'hi'\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("test_outside.py"), "def test_outside():\n    pass\n").unwrap();
+    repo
+}
+
+fn ids_and_statuses(report: &Value) -> BTreeMap<String, String> {
+    report["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|test| {
+            (
+                test["id"].as_str().unwrap().to_string(),
+                test["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_tests_folder_is_graded_from_its_rootdir_as_pytest_tests_does() {
+    let repo = repository();
+    for (given, want) in [
+        // `pytest tests/unit`: that folder only, ids from the rootdir, the package found
+        (
+            repo.path().join("tests/unit"),
+            vec![("tests/unit/test_double.py::test_double", "pass")],
+        ),
+        // `pytest` at the root: testpaths
+        (
+            repo.path().to_path_buf(),
+            vec![
+                ("tests/test_env.py::test_env", "pass"),
+                ("tests/unit/test_double.py::test_double", "pass"),
+            ],
+        ),
+    ] {
+        let run = Pykata::new()
+            .args(["check", "--format", "json", "--env", "GREETING=hi"])
+            .arg(&given)
+            .run()
+            .expect_code(0);
+        let got = ids_and_statuses(&run.json());
+        let want: BTreeMap<String, String> = want
+            .into_iter()
+            .map(|(id, status)| (id.to_string(), status.to_string()))
+            .collect();
+        assert_eq!(got, want, "{}", given.display());
+    }
+    // without --env the variable does not reach the run
+    let run = Pykata::new()
+        .args(["check", "--format", "json"])
+        .env("GREETING", "hi")
+        .arg(repo.path().join("tests"))
+        .run()
+        .expect_code(1);
+    assert_eq!(
+        ids_and_statuses(&run.json())["tests/test_env.py::test_env"],
+        "fail"
+    );
+}
+
+#[test]
+fn pythonpath_passes_with_env_and_an_installed_copy_shadowing_the_folder_is_reported() {
+    let repo = repository();
+    // a src layout, and an "installed" older copy elsewhere on PYTHONPATH
+    std::fs::create_dir_all(repo.path().join("src")).unwrap();
+    std::fs::rename(repo.path().join("mypkg"), repo.path().join("src/mypkg")).unwrap();
+    let installed = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(installed.path().join("mypkg")).unwrap();
+    std::fs::write(
+        installed.path().join("mypkg/__init__.py"),
+        "def double(x):\n    return x + x + 1\n",
+    )
+    .unwrap();
+    let run = Pykata::new()
+        .args(["check", "--format", "json", "--env", "PYTHONPATH"])
+        .env("PYTHONPATH", installed.path())
+        .arg(repo.path().join("tests/unit"))
+        .run()
+        .expect_code(1);
+    let report = run.json();
+    assert_eq!(
+        ids_and_statuses(&report)["tests/unit/test_double.py::test_double"],
+        "fail",
+        "{report:#}"
+    );
+    let notes = report["notes"].as_array().expect("a notice");
+    assert!(
+        notes.iter().any(|note| {
+            let note = note.as_str().unwrap();
+            note.contains("mypkg") && note.contains("shadows")
+        }),
+        "{report:#}"
+    );
+    // PYTHONPATH pointing into the repository reaches its copy in the run
+    let run = Pykata::new()
+        .args(["check", "--format", "json", "--env"])
+        .arg(format!(
+            "PYTHONPATH={}",
+            repo.path().join("src").display()
+        ))
+        .arg(repo.path().join("tests/unit"))
+        .run()
+        .expect_code(0);
+    assert!(run.json()["notes"].is_null(), "{:#}", run.json());
 }

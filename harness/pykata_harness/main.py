@@ -127,6 +127,9 @@ def _build_parser() -> argparse.ArgumentParser:
     folder = modes.add_parser("folder")
     folder.add_argument("--dir", required=True)
     folder.add_argument("--pytest", choices=["auto", "shim", "real"], default="auto")
+    # the folder to collect, relative to --dir (the rootdir), and variables to set
+    folder.add_argument("--arg", default="")
+    folder.add_argument("--env", action="append", default=[])
     return parser
 
 

@@ -132,6 +132,28 @@ struct CheckArgs {
     /// Colour in the human report.
     #[arg(long, value_enum, default_value = "auto")]
     color: ColorArg,
+    /// Pass an environment variable into a plain folder's run, with its value here
+    /// (`--env PYTHONPATH`) or a given one (`--env NAME=VALUE`); repeatable. Plain
+    /// folders' runs otherwise see none of pykata's environment.
+    #[arg(long = "env", value_name = "NAME", value_parser = parse_env)]
+    env: Vec<(String, String)>,
+}
+
+fn parse_env(text: &str) -> Result<(String, String), String> {
+    let (name, value) = match text.split_once('=') {
+        Some((name, value)) => (name.to_string(), value.to_string()),
+        None => (
+            text.to_string(),
+            std::env::var(text).map_err(|_| format!("{text} is not set in this environment"))?,
+        ),
+    };
+    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Err(format!("{name:?} is not an environment variable name"));
+    }
+    if value.contains('\0') {
+        return Err(format!("the value of {name} holds a NUL byte"));
+    }
+    Ok((name, value))
 }
 
 fn parse_seconds(text: &str) -> Result<Duration, String> {
@@ -174,6 +196,7 @@ impl CheckArgs {
                 ColorArg::Never => ColorMode::Never,
             },
             jobs: self.jobs.unwrap_or_else(default_jobs).max(1),
+            folder_env: self.env,
         }
     }
 }
@@ -336,6 +359,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 color: ColorMode::Auto,
                 jobs: 1,
                 isolation: Isolation::BestEffort,
+                folder_env: Vec::new(),
             };
             let mut collected = crate::report::Collector::default();
             check(&settings, &mut collected)?;

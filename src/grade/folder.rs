@@ -9,7 +9,7 @@ use super::{
 use crate::engine::Job;
 use crate::engine::process::RunOutput;
 use crate::engine::protocol::{Message, TestMessage};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Largest folder copied into a scratch folder.
@@ -30,7 +30,8 @@ pub fn grade_folder(grader: &Grader, path: &str, folder: &Path) -> SubmissionRep
 }
 
 fn run_folder(grader: &Grader, path: &str, folder: &Path) -> Result<SubmissionReport, GradeError> {
-    let mut output = run_once(grader, folder, "auto")?;
+    let place = super::rootdir::find(folder);
+    let mut output = run_once(grader, &place, "auto")?;
     if let Some(feature) = needs_pytest(&output) {
         if !pytest_available(grader) {
             return Err(GradeError::grader(
@@ -42,7 +43,7 @@ fn run_folder(grader: &Grader, path: &str, folder: &Path) -> Result<SubmissionRe
                 ),
             ));
         }
-        output = run_once(grader, folder, "real")?;
+        output = run_once(grader, &place, "real")?;
     }
 
     let limits = grader.folder_limits();
@@ -142,26 +143,51 @@ fn run_folder(grader: &Grader, path: &str, folder: &Path) -> Result<SubmissionRe
     Ok(report)
 }
 
-fn run_once(grader: &Grader, folder: &Path, pytest_mode: &str) -> Result<RunOutput, GradeError> {
-    let scratch = grader.scratch()?;
+/// Runs the folder's tests once: `place` is the rootdir (copied whole into the run) and
+/// the given folder relative to it (the tests collected, as `pytest tests/` does).
+fn run_once(
+    grader: &Grader,
+    place: &(PathBuf, PathBuf),
+    pytest_mode: &str,
+) -> Result<RunOutput, GradeError> {
+    let (root, relative) = place;
+    let mut scratch = grader.scratch()?;
     let mut budget = FOLDER_BYTES_CAP;
-    copy_folder(folder, scratch.path(), &mut budget).map_err(|error| {
-        GradeError::grader(
-            "unreadable",
-            format!("failed to copy {}: {error}", folder.display()),
-        )
-    })?;
+    let mut arg = relative.clone();
+    if let Err(error) = copy_folder(root, scratch.path(), &mut budget) {
+        // A rootdir too large to copy: the given folder alone, as before rootdirs
+        let given = root.join(relative);
+        if relative.as_os_str().is_empty() {
+            return Err(unreadable(root, error));
+        }
+        scratch = grader.scratch()?;
+        budget = FOLDER_BYTES_CAP;
+        copy_folder(&given, scratch.path(), &mut budget)
+            .map_err(|error| unreadable(&given, error))?;
+        arg = PathBuf::new();
+    }
+    let mut harness_args: Vec<std::ffi::OsString> = vec![
+        "--channel-fd".into(),
+        "3".into(),
+        "folder".into(),
+        "--dir".into(),
+        scratch.path().into(),
+        "--pytest".into(),
+        pytest_mode.into(),
+    ];
+    if !arg.as_os_str().is_empty() {
+        harness_args.push("--arg".into());
+        harness_args.push(arg.into());
+    }
+    let mut visible = Vec::new();
+    for (name, value) in &grader.folder_env {
+        harness_args.push("--env".into());
+        let value = map_paths(name, value, root, &mut visible);
+        harness_args.push(format!("{name}={value}").into());
+    }
     let job = Job {
-        visible: Vec::new(),
-        harness_args: vec![
-            "--channel-fd".into(),
-            "3".into(),
-            "folder".into(),
-            "--dir".into(),
-            scratch.path().into(),
-            "--pytest".into(),
-            pytest_mode.into(),
-        ],
+        visible,
+        harness_args,
         scratch: scratch.path().to_path_buf(),
         limits: grader.folder_limits(),
         known_lines: None,
@@ -170,6 +196,43 @@ fn run_once(grader: &Grader, folder: &Path, pytest_mode: &str) -> Result<RunOutp
         .engine
         .run(&job)
         .map_err(|error| GradeError::grader("engine", error.to_string()))
+}
+
+fn unreadable(folder: &Path, error: std::io::Error) -> GradeError {
+    GradeError::grader(
+        "unreadable",
+        format!("failed to copy {}: {error}", folder.display()),
+    )
+}
+
+/// A path list (`PYTHONPATH`) given with `--env` as the run sees it: folders inside the
+/// rootdir become paths relative to it (the harness finds them in its copy); other
+/// existing folders are made visible to the run, read-only. Other variables pass
+/// unchanged.
+fn map_paths(name: &str, value: &str, root: &Path, visible: &mut Vec<PathBuf>) -> String {
+    if name != "PYTHONPATH" {
+        return value.to_string();
+    }
+    let entries: Vec<String> = std::env::split_paths(value)
+        .filter(|entry| !entry.as_os_str().is_empty())
+        .map(|entry| {
+            let absolute = std::path::absolute(&entry).unwrap_or(entry);
+            let absolute = absolute.canonicalize().unwrap_or(absolute);
+            match absolute.strip_prefix(root) {
+                Ok(inside) if inside.as_os_str().is_empty() => PathBuf::from("."),
+                Ok(inside) => inside.to_path_buf(),
+                Err(_) => {
+                    if absolute.exists() {
+                        visible.push(absolute.clone());
+                    }
+                    absolute
+                }
+            }
+            .display()
+            .to_string()
+        })
+        .collect();
+    entries.join(":")
 }
 
 fn needs_pytest(output: &RunOutput) -> Option<String> {

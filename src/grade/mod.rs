@@ -4,6 +4,7 @@
 
 pub mod exercise;
 pub mod folder;
+pub mod rootdir;
 pub mod value;
 
 use crate::engine::process::{ExitStatusKind, LimitHit, RunOutput};
@@ -507,6 +508,8 @@ pub struct Grader {
     references: ReferenceCache,
     /// Where the runs' scratch folders are made (`settings::temp_root`).
     scratch_root: std::path::PathBuf,
+    /// Environment variables passed into plain folders' runs (`--env NAME`).
+    pub folder_env: Vec<(String, String)>,
 }
 
 /// Reference runs by exercise folder: with one seed per command, a reference runs once
@@ -533,6 +536,7 @@ impl Grader {
             overrides,
             references: Default::default(),
             scratch_root: crate::settings::temp_root(),
+            folder_env: Vec::new(),
         }
     }
 

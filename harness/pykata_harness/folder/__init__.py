@@ -30,11 +30,22 @@ from .outcomes import Skipped
 from .report import Reporter, pytest_importable
 
 
-def _prepare(root: str) -> None:
+def _prepare(root: str, env: List[str]) -> None:
     sys.dont_write_bytecode = True
     os.chdir(root)
     if root not in sys.path:
         sys.path.insert(0, root)
+    for pair in env:
+        name, _, value = pair.partition("=")
+        os.environ[name] = value
+        if name == "PYTHONPATH":
+            # read by Python at start-up only: its folders go right after the rootdir,
+            # where ``python -m pytest`` has them (relative ones are in the rootdir's copy)
+            entries = [os.path.normpath(os.path.join(root, p))
+                       for p in value.split(os.pathsep) if p]
+            os.environ[name] = os.pathsep.join(entries)
+            for i, entry in enumerate(entries):
+                sys.path.insert(1 + i, entry)
 
 
 def run_folder(args: argparse.Namespace, channel: Channel) -> int:
@@ -46,7 +57,10 @@ def run_folder(args: argparse.Namespace, channel: Channel) -> int:
         reporter.done()
         return 0
     available = pytest_importable()
-    _prepare(root)
+    _prepare(root, list(getattr(args, "env", None) or []))
+    arg = os.path.normpath(getattr(args, "arg", None) or ".")
+    if arg.startswith("..") or os.path.isabs(arg) or not os.path.exists(os.path.join(root, arg)):
+        arg = "."
     if args.pytest == "real":
         if not available:
             reporter.needs_pytest(None, "pytest is not installed for this Python", False)
@@ -54,11 +68,11 @@ def run_folder(args: argparse.Namespace, channel: Channel) -> int:
             return 0
         from .real_pytest import run_real
 
-        return run_real(root, reporter)
-    return run_shim(root, reporter, available)
+        return run_real(root, reporter, arg)
+    return run_shim(root, reporter, available, arg)
 
 
-def run_shim(root: str, reporter: Reporter, available: bool) -> int:
+def run_shim(root: str, reporter: Reporter, available: bool, arg: str = ".") -> int:
     from . import assertrt, discovery, pytest_shim, rewrite, strict
     from .builtin_fixtures import builtin_defs
     from .capture import Capture
@@ -87,12 +101,15 @@ def run_shim(root: str, reporter: Reporter, available: bool) -> int:
             reporter.collect_error(config.file or ".", ValueError(text), "", text)
         reporter.done()
         return 0
+    if arg != ".":
+        config.testpaths = [arg]  # ``pytest tests/``: what is given, not testpaths
     for path in reversed(config.pythonpath):
         sys.path.insert(0, path)
     pytest_config.CONFIG = pytest_config.Config(config)
     if config.strict_markers:
         marks.REGISTRY.names = set(config.markers)
     notices: List[str] = []
+    local_names = _local_names(root)
     finder = rewrite.install(root, config.python_files)
     builtins = builtin_defs()
     session = SessionNode(root)
@@ -228,6 +245,7 @@ def run_shim(root: str, reporter: Reporter, available: bool) -> int:
         guard.check()
         guard.phase = "after the tests were collected"
         notices.extend(collector.notices)
+        notices.extend(_shadowed(root, local_names))
         if config.ignored or notices:
             reporter.notice(_notice(config, notices))
         for error in errors:
@@ -251,6 +269,43 @@ def run_shim(root: str, reporter: Reporter, available: bool) -> int:
         _cleanup(STATE.tmp_base)
     reporter.done()
     return 0
+
+
+def _local_names(root: str) -> List[Tuple[str, str]]:
+    """(top-level module name, its path) of the packages and modules of the rootdir and of
+    its ``src`` folder: what a test means when it imports them."""
+    found = []
+    for folder in (root, os.path.join(root, "src")):
+        try:
+            names = sorted(os.listdir(folder))
+        except OSError:
+            continue
+        for name in names:
+            path = os.path.join(folder, name)
+            if name.endswith(".py") and name[:-3].isidentifier() and name != "conftest.py" \
+                    and name != "setup.py":
+                found.append((name[:-3], path))
+            elif name.isidentifier() and os.path.isfile(os.path.join(path, "__init__.py")):
+                found.append((name, path))
+    return found
+
+
+def _shadowed(root: str, local: List[Tuple[str, str]]) -> List[str]:
+    """The folder's modules that the tests imported from elsewhere (an installed copy)."""
+    notes = []
+    modules = sys.modules
+    for name, path in local:
+        module = modules.get(name)
+        file = getattr(module, "__file__", None) if module is not None else None
+        if type(file) is not str:
+            continue
+        real = os.path.realpath(file)
+        if real == root or real.startswith(root + os.sep):
+            continue
+        notes.append(f"the tests imported {name} from {file}, not from the graded folder's "
+                     f"{os.path.relpath(path, root)} (an installed copy shadows it; pytest's "
+                     "pythonpath setting or --env PYTHONPATH=... puts the folder's first)")
+    return notes
 
 
 def _unsupported(feature: str) -> str:

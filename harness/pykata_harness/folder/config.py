@@ -235,30 +235,30 @@ VALUE_OPTIONS = {"-n", "--numprocesses", "--dist", "--maxprocesses", "--cov", "-
 OPTIONAL_VALUE = {"--cov"}
 
 
-def _options(tokens: List[str]) -> List[Tuple[str, Optional[str]]]:
-    """(option, value) pairs of a command line; a bare word is a path (option "")."""
-    result: List[Tuple[str, Optional[str]]] = []
+def _options(tokens: List[str]) -> List[Tuple[str, Optional[str], str]]:
+    """(option, value, as written) of a command line; a bare word is a path (option "")."""
+    result: List[Tuple[str, Optional[str], str]] = []
     i = 0
     while i < len(tokens):
         token = tokens[i]
         i += 1
         if not token.startswith("-") or token == "-":
-            result.append(("", token))
+            result.append(("", token, token))
             continue
         if token.startswith("--") and "=" in token:
             name, value = token.split("=", 1)
-            result.append((name, value))
+            result.append((name, value, token))
             continue
         if token in VALUE_OPTIONS and i < len(tokens) and (
                 token not in OPTIONAL_VALUE or not tokens[i].startswith("-")):
-            result.append((token, tokens[i]))
+            result.append((token, tokens[i], f"{token} {tokens[i]}"))
             i += 1
             continue
         if not token.startswith("--") and len(token) > 2 and token[:2] in (
                 "-p", "-k", "-m", "-W", "-n", "-c", "-o", "-r"):
-            result.append((token[:2], token[2:]))
+            result.append((token[:2], token[2:], token))
             continue
-        result.append((token, None))
+        result.append((token, None, token))
     return result
 
 
@@ -276,8 +276,7 @@ OUTPUT_PREFIXES = ("--cov", "--no-cov", "--timeout", "--benchmark", "--randomly"
 
 
 def _apply_addopts(config: "Config", tokens: List[str], settings: Dict[str, Any]) -> None:
-    for name, value in _options(tokens):
-        shown = name if value is None else (f"{name}={value}" if name else value)
+    for name, value, shown in _options(tokens):
         if name in ("-x", "--exitfirst"):
             config.maxfail = 1
         elif name == "--maxfail":

@@ -231,7 +231,7 @@ def _wrappers(plugin: Plugin) -> Any:
     return Wrappers()
 
 
-def run_real(root: str, reporter: Reporter) -> int:
+def run_real(root: str, reporter: Reporter, arg: str = ".") -> int:
     import unittest  # noqa: F401  (patched before pytest imports the tests)
 
     from .unittest_support import patch_unittest
@@ -240,9 +240,11 @@ def run_real(root: str, reporter: Reporter) -> int:
     import pytest
 
     plugin = Plugin(reporter, root)
-    # No path argument: pytest collects the working directory (the folder) or testpaths,
-    # as ``python -m pytest`` run in the folder does.
+    # No path argument for the rootdir itself: pytest collects the working directory or
+    # testpaths, as ``python -m pytest`` run there does; else the folder given.
     args = ["--rootdir", root, "-p", "no:cacheprovider", "-p", "no:pastebin"]
+    if arg != ".":
+        args.append(os.path.join(root, arg))
     saved = sys.stdout
     code: object = None
     try:
