@@ -461,3 +461,25 @@ fn pythonpath_passes_with_env_and_an_installed_copy_shadowing_the_folder_is_repo
         .expect_code(0);
     assert!(run.json()["notes"].is_null(), "{:#}", run.json());
 }
+
+#[test]
+fn doctests_of_modules_and_text_files_agree_with_pytest() {
+    agrees_with_pytest("doctests");
+    let run = Pykata::new()
+        .args(["check", "--format", "json"])
+        .arg(fixture("plain/doctests"))
+        .run()
+        .expect_code(1);
+    let report = run.json();
+    let broken = report["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|test| test["id"] == "mathy.py::mathy.broken")
+        .expect("the failing doctest");
+    let message = broken["message"].as_str().unwrap();
+    assert!(
+        message.contains("Expected:") && message.contains("Got:"),
+        "{message}"
+    );
+}

@@ -87,7 +87,7 @@ def run_shim(root: str, reporter: Reporter, available: bool, arg: str = ".") -> 
 
     from . import config as config_module
 
-    from . import hooks, marks, pytest_config, warnfilters
+    from . import doctests, hooks, marks, pytest_config, warnfilters
 
     shim = pytest_shim.install()
     refuse_internals = sys.meta_path[0]
@@ -135,10 +135,16 @@ def run_shim(root: str, reporter: Reporter, available: bool, arg: str = ".") -> 
     # collected.
     eager = [folder for anchor in discovery.anchors(root, config.testpaths)
              for folder in discovery.eager_conftest_dirs(root, anchor)]
-    entries = list(discovery.walk(root, config.python_files, norecurse, config.testpaths))
+    doctest_globs = config.doctest_glob or ["test*.txt"]
+    patterns = list(config.python_files) + doctest_globs \
+        + (["*.py"] if config.doctest_modules else [])
+    entries = list(discovery.walk(root, patterns, norecurse, config.testpaths))
     finder.preload([os.path.join(e.path, "conftest.py") for e in entries if e.kind == "dir"]
                    + [os.path.join(folder, "conftest.py") for folder in eager]
-                   + [e.path for e in entries if e.kind == "file"])
+                   + [e.path for e in entries if e.kind == "file"
+                      and rewrite.is_test_file_name(os.path.basename(e.path),
+                                                    config.python_files)])
+    doctest_collector = doctests.DoctestCollector(session, collector, config)
 
     # Guard the runner's world from here on (guard.py), then take the harness out of
     # sys.modules.
@@ -205,13 +211,28 @@ def run_shim(root: str, reporter: Reporter, available: bool, arg: str = ".") -> 
                     continue
                 guard.phase = f"while {rel} was imported"
                 found = None
+                name = os.path.basename(entry.path)
+                is_test = rewrite.is_test_file_name(name, config.python_files)
                 try:
-                    if collector.hooks and hooks.claims(collector.hooks, entry.path,
+                    if not is_test:
+                        if name.endswith(".py"):
+                            if name in ("conftest.py", "setup.py", "__main__.py"):
+                                continue
+                            found = doctest_collector.module_items(
+                                entry.path, rel, import_path(entry.path))
+                        else:
+                            found = doctest_collector.text_items(entry.path, rel)
+                        capture.take()
+                    elif collector.hooks and hooks.claims(collector.hooks, entry.path,
                                                         pytest_config.CONFIG):
                         raise NeedsPytest("a custom collector (pytest_collect_file)")
-                    module = import_path(entry.path)
-                    found = collector.collect_module(entry.path, rel, module)
-                    capture.take()
+                    else:
+                        module = import_path(entry.path)
+                        found = collector.collect_module(entry.path, rel, module)
+                        if config.doctest_modules:
+                            found = doctest_collector.module_items(entry.path, rel, module) \
+                                + found
+                        capture.take()
                 except NeedsPytest as e:
                     if available:
                         raise _Needs(rel, e.feature) from None
