@@ -483,3 +483,40 @@ fn doctests_of_modules_and_text_files_agree_with_pytest() {
         "{message}"
     );
 }
+
+#[test]
+fn a_test_may_serve_and_call_itself_on_the_private_loopback() {
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::write(
+        folder.path().join("test_server.py"),
+        r#"import socket
+import threading
+
+
+def test_echo_server_on_loopback():
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    port = server.getsockname()[1]
+
+    def serve():
+        conn, _ = server.accept()
+        conn.sendall(conn.recv(5).upper())
+        conn.close()
+
+    threading.Thread(target=serve).start()
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as client:
+        client.sendall(b"hello")
+        assert client.recv(5) == b"HELLO"
+"#,
+    )
+    .unwrap();
+    let run = Pykata::new()
+        .args(["check", "--format", "json"])
+        .arg(folder.path())
+        .run();
+    let report = run.json();
+    if report["isolation"]["level"] == "full" {
+        assert_eq!(report["tests"][0]["status"], "pass", "{report:#}");
+    }
+}

@@ -278,6 +278,9 @@ fn build_root(bp: &Blueprint) {
     if unsafe { libc::sethostname(name.as_ptr().cast(), name.len()) } != 0 {
         fatal(fd, step::HOSTNAME, 0, sys::errno());
     }
+    // The private network namespace's loopback, for tests that serve and call themselves
+    // on 127.0.0.1: best effort (without it such tests fail as they did before).
+    let _ = sys::loopback_up();
     for &f in &fds[..bp.sources.len()] {
         sys::close(f);
     }

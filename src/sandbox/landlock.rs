@@ -4,7 +4,8 @@
 //! the sandboxed main process opens each path, adds the rules and restricts itself, using
 //! only raw system calls. Where a mount namespace gives the process its own root, Landlock is
 //! defence in depth; without one, it is the filesystem boundary. From ABI 4 it also denies
-//! every TCP bind and connect, and from ABI 6 it stops signals to processes outside the
+//! every TCP bind and connect outside a private network namespace (inside one, TCP reaches
+//! only the namespace's own loopback and is allowed), and from ABI 6 it stops signals to processes outside the
 //! sandbox (the grader, the reaper) and connections to abstract Unix sockets outside it.
 
 use std::ffi::{CString, c_int};
@@ -102,6 +103,12 @@ impl Plan {
             scoped,
             rules: Vec::new(),
         }
+    }
+
+    /// Stops handling TCP bind and connect (so they are allowed): only for a process in a
+    /// private network namespace, where they reach nothing but its own loopback.
+    pub fn allow_private_tcp(&mut self) {
+        self.handled_net = 0;
     }
 
     /// Allows `access` beneath `path` (masked to what this ABI knows).

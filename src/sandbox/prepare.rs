@@ -703,6 +703,9 @@ fn landlock_plan(
 ) -> Result<landlock::Plan, SandboxError> {
     let mut plan = landlock::Plan::new(abi);
     if mode.namespaced() {
+        // A private network namespace holds only its own loopback: TCP there reaches
+        // nothing outside, and tests may serve and call themselves on 127.0.0.1.
+        plan.allow_private_tcp();
         // The root is already a curated read-only view: read it all, write the writable parts.
         plan.allow(cstring("/")?, fs::READ_EXEC);
         for w in ["/tmp", "/dev/shm"] {

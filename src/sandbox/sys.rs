@@ -202,6 +202,27 @@ pub(super) fn open(path: &CStr, flags: c_int, mode: libc::mode_t) -> SysResult<c
 }
 
 /// `close(2)`, ignoring errors.
+/// Brings the loopback interface of this process's (new, private) network namespace up,
+/// so that a test may serve and call itself on 127.0.0.1 and ::1; nothing else exists in
+/// that namespace. Async-signal-safe.
+pub(super) fn loopback_up() -> SysResult<()> {
+    // SAFETY: plain system calls on a zeroed ifreq naming "lo", and a socket closed here.
+    unsafe {
+        let socket = check(libc::socket(libc::AF_INET, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0)
+            as c_long)? as c_int;
+        let mut request: libc::ifreq = std::mem::zeroed();
+        request.ifr_name[0] = b'l' as libc::c_char;
+        request.ifr_name[1] = b'o' as libc::c_char;
+        let result = check(libc::ioctl(socket, libc::SIOCGIFFLAGS, &mut request) as c_long)
+            .and_then(|_| {
+                request.ifr_ifru.ifru_flags |= (libc::IFF_UP | libc::IFF_RUNNING) as libc::c_short;
+                check(libc::ioctl(socket, libc::SIOCSIFFLAGS, &request) as c_long)
+            });
+        close(socket);
+        result.map(|_| ())
+    }
+}
+
 pub(super) fn close(fd: c_int) {
     if fd >= 0 {
         // SAFETY: closing an fd this code owns.
