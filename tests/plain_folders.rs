@@ -230,7 +230,13 @@ fn options_that_do_not_change_outcomes_are_ignored_with_one_notice() {
     let notes = report["notes"].as_array().expect("a notice");
     assert_eq!(notes.len(), 1, "{report:#}");
     let note = notes[0].as_str().unwrap();
-    for option in ["--cov=calc", "-n 4", "--timeout=30", "-p xdist", "pytest-cov"] {
+    for option in [
+        "--cov=calc",
+        "-n 4",
+        "--timeout=30",
+        "-p xdist",
+        "pytest-cov",
+    ] {
         assert!(note.contains(option), "{option} missing from {note}");
     }
     // --maxfail=1 changes outcomes: the run stops after the first failure, as pytest's
@@ -344,7 +350,11 @@ fn repository() -> tempfile::TempDir {
         "[project]\nname = \"mypkg\"\n\n[tool.pytest.ini_options]\ntestpaths = [\"tests\"]\n",
     )
     .unwrap();
-    std::fs::write(root.join("mypkg/__init__.py"), "def double(x):\n    return 2 * x\n").unwrap();
+    std::fs::write(
+        root.join("mypkg/__init__.py"),
+        "def double(x):\n    return 2 * x\n",
+    )
+    .unwrap();
     std::fs::write(
         root.join("tests/unit/test_double.py"),
         "from mypkg import double\n\ndef test_double():\n    assert double(2) == 4\n",
@@ -355,7 +365,11 @@ fn repository() -> tempfile::TempDir {
         "import os\n\ndef test_env():\n    assert os.environ.get('GREETING') == 'hi'\n",
     )
     .unwrap();
-    std::fs::write(root.join("test_outside.py"), "def test_outside():\n    pass\n").unwrap();
+    std::fs::write(
+        root.join("test_outside.py"),
+        "def test_outside():\n    pass\n",
+    )
+    .unwrap();
     repo
 }
 
@@ -452,10 +466,7 @@ fn pythonpath_passes_with_env_and_an_installed_copy_shadowing_the_folder_is_repo
     // PYTHONPATH pointing into the repository reaches its copy in the run
     let run = Pykata::new()
         .args(["check", "--format", "json", "--env"])
-        .arg(format!(
-            "PYTHONPATH={}",
-            repo.path().join("src").display()
-        ))
+        .arg(format!("PYTHONPATH={}", repo.path().join("src").display()))
         .arg(repo.path().join("tests/unit"))
         .run()
         .expect_code(0);

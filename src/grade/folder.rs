@@ -80,10 +80,8 @@ fn run_folder(grader: &Grader, path: &str, folder: &Path) -> Result<SubmissionRe
                 }
                 report.tests.push(test_result(test));
             }
-            Message::Notice(notice) => {
-                if report.notes.len() < 20 {
-                    report.notes.push(cap_text(&notice.text, OUTPUT_CAP));
-                }
+            Message::Notice(notice) if report.notes.len() < 20 => {
+                report.notes.push(cap_text(&notice.text, OUTPUT_CAP));
             }
             Message::CollectError(error) => {
                 counts.add("error");

@@ -24,7 +24,10 @@ pub fn find(folder: &Path) -> (PathBuf, PathBuf) {
         .or_else(|| search(&start, &home, |dir| dir.join("setup.py").is_file()));
     match found {
         Some(root) => {
-            let relative = start.strip_prefix(&root).unwrap_or(Path::new("")).to_path_buf();
+            let relative = start
+                .strip_prefix(&root)
+                .unwrap_or(Path::new(""))
+                .to_path_buf();
             (root, relative)
         }
         None => (start, PathBuf::new()),
@@ -55,7 +58,7 @@ fn has_pytest_settings(dir: &Path) -> bool {
         std::fs::read_to_string(dir.join(name)).is_ok_and(|text| {
             text.lines().any(|line| {
                 let line = line.trim();
-                headers.iter().any(|header| line == *header)
+                headers.contains(&line)
             })
         })
     };

@@ -208,8 +208,9 @@ pub(super) fn open(path: &CStr, flags: c_int, mode: libc::mode_t) -> SysResult<c
 pub(super) fn loopback_up() -> SysResult<()> {
     // SAFETY: plain system calls on a zeroed ifreq naming "lo", and a socket closed here.
     unsafe {
-        let socket = check(libc::socket(libc::AF_INET, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0)
-            as c_long)? as c_int;
+        let socket =
+            check(libc::socket(libc::AF_INET, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0) as c_long)?
+                as c_int;
         let mut request: libc::ifreq = std::mem::zeroed();
         request.ifr_name[0] = b'l' as libc::c_char;
         request.ifr_name[1] = b'o' as libc::c_char;
