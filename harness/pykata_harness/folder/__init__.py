@@ -227,8 +227,9 @@ def run_shim(root: str, reporter: Reporter, available: bool, arg: str = ".") -> 
                                                         pytest_config.CONFIG):
                         raise NeedsPytest("a custom collector (pytest_collect_file)")
                     else:
-                        module = import_path(entry.path)
-                        found = collector.collect_module(entry.path, rel, module)
+                        with warnfilters.context(runner.filters, None):
+                            module = import_path(entry.path)
+                            found = collector.collect_module(entry.path, rel, module)
                         if config.doctest_modules:
                             found = doctest_collector.module_items(entry.path, rel, module) \
                                 + found

@@ -7,12 +7,10 @@ examples are all ``+SKIP`` is skipped. The ``doctest_namespace`` fixture's names
 autouse fixtures are there, as in pytest.
 
 doctest's runner sets ``sys.settrace`` back to what it found after each test: the guard
-refuses ``sys.settrace`` while tests run, so its module sees a ``sys`` whose ``settrace``
-does nothing when the trace function stays what it is (none).
+(guard.py) lets ``DocTestRunner.run`` do that, and notes any trace function left installed.
 """
 import doctest
 import os
-import sys
 import types
 from typing import Any, Dict, List
 
@@ -32,27 +30,6 @@ def optionflags(names: List[str]) -> int:
     return flags
 
 
-class _QuietSys(types.ModuleType):
-    """``sys`` for the doctest module: ``settrace`` of the current trace function (none)
-    is a no-op instead of an audited call the guard refuses."""
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(sys, name)
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        setattr(sys, name, value)
-
-    @staticmethod
-    def settrace(function: Any) -> None:
-        if function is not sys.gettrace():
-            sys.settrace(function)
-
-
-def _install_quiet_sys() -> None:
-    if not isinstance(doctest.__dict__.get("sys"), _QuietSys):
-        doctest.sys = _QuietSys("sys")  # type: ignore[attr-defined]
-
-
 class _Finder(doctest.DocTestFinder):
     """pytest's finder: objects the module imported from elsewhere are left out, and
     wrapped functions found through ``__wrapped__`` (as ``inspect.unwrap``)."""
@@ -66,7 +43,6 @@ class _Finder(doctest.DocTestFinder):
 
 
 def _run(test: doctest.DocTest, flags: int, namespace: Dict[str, Any]) -> None:
-    _install_quiet_sys()
     if test.examples and all(example.options.get(doctest.SKIP, False)
                              for example in test.examples):
         raise Skipped("all tests skipped by +SKIP option")

@@ -63,6 +63,32 @@ _object_dict = object.__getattribute__
 _FunctionType = types.FunctionType
 _ModuleType = types.ModuleType
 _id = id
+_gettrace = sys.gettrace
+_getframe = sys._getframe
+
+
+def _find_doctest() -> str:
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("doctest")
+    except Exception:
+        return ""
+    return spec.origin if spec is not None and spec.origin else ""
+
+
+_DOCTEST_FILE = _find_doctest()  # the standard library's doctest.py
+
+
+def _doctest_run(frame: Any) -> bool:
+    """Is ``frame`` doctest's ``DocTestRunner.run`` (which sets the trace function it saved
+    back, none while tests run; ``check`` notes any other)?"""
+    try:
+        code = frame.f_code
+        return code.co_name == "run" and bool(_DOCTEST_FILE) \
+            and code.co_filename == _DOCTEST_FILE
+    except Exception:
+        return False
 _dict_get = dict.get
 _dict_values = dict.values
 # bound now: the code under test may replace module attributes later
@@ -608,6 +634,10 @@ class Guard:
         """Compare with the snapshot, put back what changed; True when anything was noted
         (now or before)."""
         self._adopt()
+        if _gettrace() is not None:
+            # only doctest's runner may call sys.settrace (the audit hook), to put back
+            # what it found: a trace function now was put there some other way
+            self.note("a trace function was installed (sys.settrace)")
         modules = self.modules
         for name, module in self._sys_modules:
             current = modules.get(name, _MISSING)
@@ -950,6 +980,8 @@ def _make_hook(guard: Guard) -> Callable[[str, Tuple[Any, ...]], None]:
             return
         if event == "sys.monitoring.register_callback" and args and args[-1] is None:
             return
+        if event == "sys.settrace" and _doctest_run(_getframe(1)):
+            return  # doctest's runner puts back the trace function it found (none)
         refuse(f"{event}()", False)
 
     return pykata_audit_hook

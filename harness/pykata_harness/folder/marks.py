@@ -3,9 +3,12 @@ import enum
 import inspect
 import re
 from collections import Counter, defaultdict
+from collections.abc import Collection as CollectionABC
+import warnings
 from typing import Any, Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple
 
 from .outcomes import Failed
+from .shim_extra import PytestRemovedIn10Warning
 
 
 class Mark(NamedTuple):
@@ -239,6 +242,13 @@ def from_mark(mark: Mark, funcname: str) -> Parametrization:
     argvalues = args.pop(0) if args else kwargs.pop("argvalues")
     indirect = args.pop(0) if args else kwargs.pop("indirect", False)
     ids = args.pop(0) if args else kwargs.pop("ids", None)
+    if not isinstance(argvalues, CollectionABC):
+        warnings.warn(PytestRemovedIn10Warning(
+            "Passing a non-Collection iterable to parametrize is deprecated.\n"
+            f"Test: {funcname}, argvalues type: {type(argvalues).__name__}\n"
+            "Please convert to a list or tuple.\n"
+            "See https://docs.pytest.org/en/stable/deprecations.html#parametrize-iterators"),
+            stacklevel=2)
     names = parse_argnames(argnames)
     force_tuple = isinstance(argnames, str) and len(names) == 1
     sets = []
