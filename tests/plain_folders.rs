@@ -531,3 +531,35 @@ def test_echo_server_on_loopback():
         assert_eq!(report["tests"][0]["status"], "pass", "{report:#}");
     }
 }
+
+#[test]
+fn import_mode_importlib_lets_test_files_share_a_basename() {
+    let folder = tempfile::tempdir().unwrap();
+    let root = folder.path();
+    std::fs::write(
+        root.join("pytest.ini"),
+        "[pytest]\naddopts = --import-mode=importlib\n",
+    )
+    .unwrap();
+    for sub in ["a", "b"] {
+        std::fs::create_dir_all(root.join(sub)).unwrap();
+        std::fs::write(
+            root.join(sub).join("test_same.py"),
+            format!("def test_{sub}():\n    assert __name__ == '{sub}.test_same'\n"),
+        )
+        .unwrap();
+    }
+    let run = Pykata::new()
+        .args(["check", "--format", "json"])
+        .arg(root)
+        .run()
+        .expect_code(0);
+    let got = ids_and_statuses(&run.json());
+    assert_eq!(
+        got.into_iter().collect::<Vec<_>>(),
+        vec![
+            ("a/test_same.py::test_a".to_string(), "pass".to_string()),
+            ("b/test_same.py::test_b".to_string(), "pass".to_string())
+        ]
+    );
+}

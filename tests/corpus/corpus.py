@@ -36,7 +36,10 @@ WORK = os.path.join(REPO, "target", "corpus")
 PYTEST = ["pytest==9.2.0", "pytest-cov==5.0.0"]
 
 # (name, version, folder to grade relative to the sdist root, PYTHONPATH or None); all
-# ship their tests in the sdist (tomli, iniconfig and sortedcontainers do not)
+# ship their tests in the sdist (tomli, iniconfig and sortedcontainers do not). Test
+# dependencies other than pytest (DEPS) are installed into a folder of their own, given to
+# both runs on PYTHONPATH (pykata's interpreter has no third-party package).
+DEPS = {"semver": ["packaging==24.0"]}
 SUITES = [
     ("six", "1.16.0", ".", None),
     ("toolz", "0.12.1", ".", None),
@@ -133,7 +136,7 @@ def run_pytest(python: str, folder: str, pythonpath: str) -> dict:
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", CORPUS_RESULTS=results,
                PYTHONPATH=os.pathsep.join(p for p in (plugin_dir, pythonpath) if p))
     subprocess.run([python, "-m", "pytest", "-p", "no:cacheprovider", "-p",
-                    "pykata_corpus_plugin", "-q", "--continue-on-collection-errors"],
+                    "pykata_corpus_plugin", "-q"],
                    cwd=folder, env=env, stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL, timeout=1800)
     if not os.path.exists(results):
@@ -173,8 +176,16 @@ def main() -> int:
             continue
         root = fetch(python, name, version)
         folder = os.path.join(root, sub)
-        want = run_pytest(python, folder, os.path.join(folder, pythonpath) if pythonpath else "")
-        got = run_pykata(os.path.abspath(args.pykata), folder, pythonpath or "")
+        paths = [os.path.join(folder, pythonpath)] if pythonpath else []
+        if name in DEPS:
+            deps = os.path.join(WORK, "deps", name)
+            if not os.path.isdir(deps):
+                subprocess.run([python, "-m", "pip", "install", "--quiet",
+                                "--disable-pip-version-check", "--target", deps,
+                                *DEPS[name]], check=True)
+            paths.append(deps)
+        want = run_pytest(python, folder, os.pathsep.join(paths))
+        got = run_pykata(os.path.abspath(args.pykata), folder, os.pathsep.join(paths))
         ids = sorted(set(want) | set(got))
         same = sum(1 for i in ids if want.get(i) == got.get(i))
         diffs = [(i, want.get(i, "-"), got.get(i, "-")) for i in ids if want.get(i) != got.get(i)]

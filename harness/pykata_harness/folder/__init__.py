@@ -117,6 +117,8 @@ def run_shim(root: str, reporter: Reporter, available: bool, arg: str = ".") -> 
     capture = Capture()
     STATE.capture, STATE.root, STATE.report = capture, root, reporter
     collector.pytest_config = pytest_config.CONFIG
+    if config.import_mode == "importlib":
+        collector.unique_imports = (root, finder)
     runner = Runner(reporter, capture, FixtureEngine(builtins), config.xfail_strict,
                     config_module.subtests_quiet(config))
     runner.rerun = available
@@ -219,7 +221,7 @@ def run_shim(root: str, reporter: Reporter, available: bool, arg: str = ".") -> 
                             if name in ("conftest.py", "setup.py", "__main__.py"):
                                 continue
                             found = doctest_collector.module_items(
-                                entry.path, rel, import_path(entry.path))
+                                entry.path, rel, import_path(entry.path, collector.unique_imports))
                         else:
                             found = doctest_collector.text_items(entry.path, rel)
                         capture.take()
@@ -228,7 +230,7 @@ def run_shim(root: str, reporter: Reporter, available: bool, arg: str = ".") -> 
                         raise NeedsPytest("a custom collector (pytest_collect_file)")
                     else:
                         with warnfilters.context(runner.filters, None):
-                            module = import_path(entry.path)
+                            module = import_path(entry.path, collector.unique_imports)
                             found = collector.collect_module(entry.path, rel, module)
                         if config.doctest_modules:
                             found = doctest_collector.module_items(entry.path, rel, module) \

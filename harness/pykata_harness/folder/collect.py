@@ -10,6 +10,7 @@ first; the first one is the outer loop), ``__test__ = False`` respected. xunit-s
 autouse fixtures, as in pytest.
 """
 import importlib
+import importlib.util
 import inspect
 import os
 import sys
@@ -44,8 +45,12 @@ class ImportMismatch(Exception):
     pass
 
 
-def import_path(path: str) -> types.ModuleType:
-    """Import a test module or conftest.py the way pytest's "prepend" mode does."""
+def import_path(path: str, unique: Any = None) -> types.ModuleType:
+    """Import a test module or conftest.py the way pytest's "prepend" mode does, or, with
+    ``unique`` (the rootdir and the rewriting finder: ``--import-mode=importlib``), under a
+    name made of its path from the rootdir, without touching ``sys.path``."""
+    if unique is not None:
+        return _import_unique(path, *unique)
     base, name = discovery.module_name(path)
     if base not in sys.path:
         sys.path.insert(0, base)
@@ -60,6 +65,28 @@ def import_path(path: str) -> types.ModuleType:
             f"  {file}\nwhich is not the same as the test file we want to collect:\n  {path}\n"
             "HINT: remove __pycache__ / .pyc files and/or use a unique basename for your "
             "test file modules")
+    return module
+
+
+def _import_unique(path: str, root: str, finder: Any) -> types.ModuleType:
+    rel = os.path.splitext(os.path.relpath(path, root))[0].split(os.sep)
+    if rel[-1] == "__init__":
+        rel.pop()
+    name = ".".join(part.replace(".", "_") for part in rel)
+    if name in sys.modules and _same_file(getattr(sys.modules[name], "__file__", "") or "",
+                                          path):
+        return sys.modules[name]
+    loader = finder.loader_for(name, path) if finder is not None else None
+    spec = importlib.util.spec_from_file_location(name, path, loader=loader)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot import {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        sys.modules.pop(name, None)
+        raise
     return module
 
 
@@ -118,6 +145,7 @@ class Collector:
         self.hooks: List[Conftest] = []  # the loaded conftests with their hooks, root first
         self.notices: List[str] = []
         self.pytest_config: Any = None  # pytest_config.Config
+        self.unique_imports: Any = None  # (rootdir, finder) under --import-mode=importlib
 
     # -- conftest ----------------------------------------------------------------------
     def load_conftest(self, folder: str) -> bool:
@@ -130,7 +158,7 @@ class Collector:
         path = os.path.join(folder, "conftest.py")
         if not os.path.isfile(path):
             return False
-        module = import_path(path)
+        module = import_path(path, self.unique_imports)
         conftest = Conftest(folder, module)
         defs = defs_in(module, False)
         plugins = module.__dict__.get("pytest_plugins") or []

@@ -60,6 +60,7 @@ class Config:
         self.doctest_modules = False
         self.doctest_glob: List[str] = []
         self.doctest_optionflags: List[str] = []
+        self.import_mode = "prepend"
         self.ini: Dict[str, Any] = {}  # every setting as read, for config.getini
         self.unknown_keys: List[str] = []
         self.ignored: List[str] = []  # options and settings ignored (one notice)
@@ -230,7 +231,8 @@ VALUE_OPTIONS = {"-n", "--numprocesses", "--dist", "--maxprocesses", "--cov", "-
                  "--override-ini", "--deselect", "--ignore", "--ignore-glob", "--log-file",
                  "--log-format", "--log-date-format", "--hypothesis-profile",
                  "--hypothesis-seed", "--randomly-seed", "--random-order-bucket",
-                 "--benchmark-sort", "--benchmark-columns", "--verbosity", "-r"}
+                 "--benchmark-sort", "--benchmark-columns", "--verbosity", "-r",
+                 "--doctest-report", "--cov-branch-report"}
 # Options whose value is optional (``--cov`` alone or ``--cov src``).
 OPTIONAL_VALUE = {"--cov"}
 
@@ -269,7 +271,7 @@ OUTPUT_ONLY = ("-v", "-vv", "-vvv", "-q", "-qq", "--verbose", "--quiet", "-l", "
                "--show-capture", "--log-level", "--log-cli-level", "--verbosity",
                "--log-file", "--log-format", "--log-date-format", "--junitxml",
                "--junit-xml", "--html", "--self-contained-html", "--instafail", "--sw",
-               "--stepwise", "--doctest-continue-on-failure", "--import-mode")
+               "--stepwise", "--doctest-continue-on-failure", "--doctest-report")
 OUTPUT_PREFIXES = ("--cov", "--no-cov", "--timeout", "--benchmark", "--randomly", "-p", "-n",
                    "--numprocesses", "--dist", "--reruns", "--only-rerun", "--hypothesis",
                    "--mypy", "--flake8", "--black", "--isort", "--pylint")
@@ -288,6 +290,10 @@ def _apply_addopts(config: "Config", tokens: List[str], settings: Dict[str, Any]
             config.strict_markers = True
         elif name == "--strict-config":
             config.strict_config = True
+        elif name == "--import-mode" and value in ("prepend", "append", "importlib"):
+            config.import_mode = "importlib" if value == "importlib" else "prepend"
+            if value == "append":
+                config.ignored.append(shown)
         elif name == "--doctest-modules":
             config.doctest_modules = True
         elif name == "--doctest-glob":

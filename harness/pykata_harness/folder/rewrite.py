@@ -21,7 +21,7 @@ import os
 import re
 import sys
 from types import ModuleType
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from . import assertrt
 
@@ -308,6 +308,10 @@ class RewriteFinder(importlib.abc.MetaPathFinder):
             return False
         real = os.path.realpath(path)
         return real == self.root or real.startswith(self.root + os.sep)
+
+    def loader_for(self, fullname: str, path: str) -> Any:
+        """The rewriting loader for a file imported by location, when it is one to rewrite."""
+        return RewriteLoader(fullname, path, self) if self.wants(path) else None
 
     def find_spec(self, fullname: str, path: object = None, target: object = None) -> object:
         if self._busy:
