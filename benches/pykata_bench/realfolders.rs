@@ -1,7 +1,7 @@
 //! Real-looking plain folders (issue 11): what one folder costs pykata above the time its
 //! tests take. Each folder has a module, a conftest.py with a module-scoped and an autouse
 //! fixture, and four test files (parametrized tests, fixtures, `pytest.raises`, a
-//! `unittest.TestCase`): 37 tests. pykata grades N of them in one `pykata check --jobs 1`
+//! `unittest.TestCase`): 44 tests. pykata grades N of them in one `pykata check --jobs 1`
 //! call (one warm engine); the same tests' work runs in one warm Python process that imports
 //! each folder's test modules and calls every test function itself with its fixture values
 //! (no runner at all). The difference per folder is pykata's cost: collection, fixtures,
@@ -214,7 +214,7 @@ pub fn run(options: &Options, root: &Path) -> Section {
     }
     let above = cost.median();
     let rows = vec![vec![
-        format!("{count} folders, 37 tests each"),
+        format!("{count} folders, 44 tests each"),
         fmt_ms(pykata.median()),
         fmt_ms(direct.median()),
         fmt_ms(above),
@@ -222,7 +222,7 @@ pub fn run(options: &Options, root: &Path) -> Section {
     let body = format!(
         "{}\nEach folder: shop.py, a conftest.py (a module-scoped fixture, a function-scoped \
          one using it, an autouse yield fixture), four test files (8 parametrized cases, two \
-         fixture tests with `pytest.raises`, a `unittest.TestCase`): 37 tests. pykata: one \
+         fixture tests with `pytest.raises`, a `unittest.TestCase`): 44 tests. pykata: one \
          `pykata check --jobs 1` call over the {count} folders minus a call over one folder \
          (the engine's start-up), divided by {}; the tests alone: one Python process importing \
          each folder's modules and calling the test functions directly, timed inside the \
