@@ -563,3 +563,37 @@ fn import_mode_importlib_lets_test_files_share_a_basename() {
         ]
     );
 }
+
+#[test]
+fn a_custom_collector_errors_alone_without_pytest_and_runs_under_pytest_with_it() {
+    let run = Pykata::new()
+        .args(["check", "--format", "json"])
+        .arg(fixture("plain/custom_collector"))
+        .run()
+        .expect_code(1);
+    let got = ids_and_statuses(&run.json());
+    assert_eq!(
+        got.into_iter().collect::<Vec<_>>(),
+        vec![
+            ("test_plain.py::test_plain".to_string(), "pass".to_string()),
+            ("test_sums.yaml".to_string(), "error".to_string()),
+        ]
+    );
+    assert!(run.stdout.contains("custom collector"), "{run:#?}");
+
+    let run = Pykata::new()
+        .args(["check", "--format", "json", "--python"])
+        .arg(python_with_pytest())
+        .arg(fixture("plain/custom_collector"))
+        .run()
+        .expect_code(1);
+    let got = ids_and_statuses(&run.json());
+    assert_eq!(
+        got.into_iter().collect::<Vec<_>>(),
+        vec![
+            ("test_plain.py::test_plain".to_string(), "pass".to_string()),
+            ("test_sums.yaml::ok".to_string(), "pass".to_string()),
+            ("test_sums.yaml::wrong".to_string(), "fail".to_string()),
+        ]
+    );
+}

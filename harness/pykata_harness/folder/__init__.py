@@ -260,6 +260,28 @@ def run_shim(root: str, reporter: Reporter, available: bool, arg: str = ".") -> 
                 if found is not None:
                     guard.protect_items(found)
                     items.extend(found)
+            if any("pytest_collect_file" in c.hooks for c in collector.hooks):
+                # a custom collector: the other files it claims need the real pytest
+                seen = {e.path for e in entries}
+                guard.phase = "while a pytest_collect_file hook was asked about the files"
+                for entry in discovery.walk(root, ["*"], norecurse, config.testpaths):
+                    if entry.kind != "file" or entry.path in seen \
+                            or entry.path.endswith((".py", ".pyc")):
+                        continue
+                    rel = discovery.relative(root, entry.path)
+                    try:
+                        claimed = hooks.claims(collector.hooks, entry.path,
+                                               pytest_config.CONFIG)
+                    except BaseException:
+                        claimed = None
+                    if claimed:
+                        if available:
+                            raise _Needs(rel, "a custom collector (pytest_collect_file)")
+                        feature = "a custom collector (pytest_collect_file)"
+                        errors.append({"file": rel, "exc": NeedsPytest(feature),
+                                       "output": capture.take(),
+                                       "message": _unsupported(feature), "unsupported": True})
+                guard.check()
         except _Needs as e:
             reporter.needs_pytest(e.file, e.feature, available)
             reporter.done()
