@@ -597,3 +597,8 @@ fn a_custom_collector_errors_alone_without_pytest_and_runs_under_pytest_with_it(
         ]
     );
 }
+
+#[test]
+fn ignore_deselect_and_mark_and_keyword_expressions_select_as_pytest_does() {
+    agrees_with_pytest("selection");
+}

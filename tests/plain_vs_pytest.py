@@ -291,9 +291,10 @@ def by_design(expected, runner):
 
 
 def fixture_names(selected):
-    # folders without expected.json are checked by tests/plain_folders.rs alone
+    # folders without expected.json are checked by tests/plain_folders.rs alone, unless named
     names = sorted(n for n in os.listdir(FIXTURES)
-                   if os.path.isfile(os.path.join(FIXTURES, n, "expected.json")))
+                   if os.path.isfile(os.path.join(FIXTURES, n, "expected.json"))
+                   or (n in selected and os.path.isdir(os.path.join(FIXTURES, n))))
     if selected:
         unknown = set(selected) - set(names)
         if unknown:

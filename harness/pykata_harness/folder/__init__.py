@@ -88,6 +88,7 @@ def run_shim(root: str, reporter: Reporter, available: bool, arg: str = ".") -> 
     from . import config as config_module
 
     from . import doctests, hooks, marks, pytest_config, warnfilters
+    from . import select as selection
 
     shim = pytest_shim.install()
     refuse_internals = sys.meta_path[0]
@@ -192,6 +193,11 @@ def run_shim(root: str, reporter: Reporter, available: bool, arg: str = ".") -> 
                        for d in broken_dirs):
                     continue
                 rel = discovery.relative(root, entry.path)
+                if (config.ignore or config.ignore_glob) and entry.path != root and \
+                        selection.ignored_path(entry.path, root, config.ignore,
+                                               config.ignore_glob):
+                    broken_dirs.append(entry.path)
+                    continue
                 if collector.hooks and entry.path != root:
                     guard.phase = f"while the conftest hooks were asked about {rel}"
                     try:
@@ -288,6 +294,8 @@ def run_shim(root: str, reporter: Reporter, available: bool, arg: str = ".") -> 
             return 0
         guard.phase = "while the conftest hooks changed the collected tests"
         items = _modify_items(collector, items, errors, capture)
+        if config.deselect or config.markexpr or config.keyword:
+            items = selection.select(items, config.deselect, config.markexpr, config.keyword)
         guard.check()
         guard.phase = "after the tests were collected"
         notices.extend(collector.notices)

@@ -7,7 +7,9 @@ The built-in runner honours ``testpaths``, ``python_files``, ``python_classes``,
 ``python_functions``, ``norecursedirs``, ``pythonpath``, ``xfail_strict``,
 ``collect_imported_tests``, ``markers`` with ``--strict-markers``, ``--strict-config``,
 ``filterwarnings`` (``error`` included) and ``-W``, ``-x``/``--maxfail``, ``usefixtures``,
-``--doctest-modules``, ``--doctest-glob``, ``doctest_optionflags`` and ``-o`` overrides.
+``--doctest-modules``, ``--doctest-glob``, ``doctest_optionflags``, ``-o`` overrides,
+``--import-mode=importlib`` and the selection options (``--ignore``, ``--ignore-glob``,
+``--deselect``, ``-m``, ``-k``: select.py).
 It refuses nothing: options that do not change outcomes (coverage, reporting, ``-p``
 plugins, ``--tb``, ``-ra``, timeouts, xdist) and anything it does not support are listed in
 ``Config.ignored``, which the runner reports in one notice.
@@ -61,6 +63,11 @@ class Config:
         self.doctest_glob: List[str] = []
         self.doctest_optionflags: List[str] = []
         self.import_mode = "prepend"
+        self.ignore: List[str] = []  # --ignore paths, relative to the rootdir
+        self.ignore_glob: List[str] = []
+        self.deselect: List[str] = []
+        self.markexpr = ""  # -m
+        self.keyword = ""  # -k
         self.ini: Dict[str, Any] = {}  # every setting as read, for config.getini
         self.unknown_keys: List[str] = []
         self.ignored: List[str] = []  # options and settings ignored (one notice)
@@ -294,6 +301,16 @@ def _apply_addopts(config: "Config", tokens: List[str], settings: Dict[str, Any]
             config.import_mode = "importlib" if value == "importlib" else "prepend"
             if value == "append":
                 config.ignored.append(shown)
+        elif name == "--ignore" and value:
+            config.ignore.append(value)
+        elif name == "--ignore-glob" and value:
+            config.ignore_glob.append(value)
+        elif name == "--deselect" and value:
+            config.deselect.append(value)
+        elif name == "-m" and value is not None:
+            config.markexpr = value
+        elif name == "-k" and value is not None:
+            config.keyword = value
         elif name == "--doctest-modules":
             config.doctest_modules = True
         elif name == "--doctest-glob":
