@@ -24,16 +24,17 @@ ZYGOTE_PRELOAD = [
         "pykata_harness.folder." + name
         for name in (
             "approx", "assertrt", "builtin_fixtures", "capture", "collect", "config",
-            "discovery", "fixtures", "logcapture", "marks", "monkeypatch", "nodes",
-            "outcomes", "pytest_shim", "raises", "report", "rewrite", "runner", "saferepr",
-            "state", "strict", "unittest_support",
+            "discovery", "doctests", "fixtures", "hooks", "localpath", "logcapture", "marks",
+            "monkeypatch", "nodes", "outcomes", "pytest_config", "pytest_shim", "raises",
+            "report", "rewrite", "runner", "saferepr", "select", "shim_extra", "state",
+            "strict", "unittest_support", "warnfilters",
         )
     ),
     "unittest", "unittest.mock", "ast", "inspect", "tempfile", "logging", "configparser",
     "fractions", "decimal", "random", "json", "traceback", "pathlib", "fnmatch", "glob",
     "shlex", "reprlib", "collections", "functools", "enum", "warnings", "dataclasses",
     "importlib.machinery", "importlib.util", "textwrap", "difflib", "pprint", "time",
-    "?tomllib",
+    "?tomllib", "doctest", "contextlib",
 ]
 
 
