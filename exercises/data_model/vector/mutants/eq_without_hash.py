@@ -38,7 +38,8 @@ class Vector:
 
     def _same_length(self, other, op):
         if len(self) != len(other):
-            raise ValueError(f"{op} needs vectors of equal length, got {len(self)} and {len(other)}")
+            raise ValueError(f"{op} needs vectors of equal length, "
+                             f"got {len(self)} and {len(other)}")
 
     def __add__(self, other):
         if not isinstance(other, Vector):
