@@ -192,16 +192,15 @@ def equality(t):
 
 @case("against anything but a Vector, __eq__ returns NotImplemented", points=2)
 def equality_with_others(t):
+    # What `v == (1, 2)` gives is not pinned: a tuple subclass whose __eq__ declines lets
+    # tuple's own == answer True. So only __eq__'s own answer, and comparisons where the
+    # other side declines too, are observed.
     v = make(t, 1, 2)
     for other in [(1, 2), [1, 2], "Vector(1, 2)", None, 3]:
         t.call(f"Vector(1, 2).__eq__({other!r}) is NotImplemented",
                lambda other=other: v.__eq__(other) is NotImplemented)
-    t.call("Vector(1, 2) == (1, 2)", lambda: v == (1, 2))
-    t.call("(1, 2) == Vector(1, 2)", lambda: (1, 2) == v)
     t.call("Vector(1, 2) == [1, 2]", lambda: v == [1, 2])
-    t.call("Vector(1, 2) != (1, 2)", lambda: v != (1, 2))
     one = make(t, 1)
-    t.call("Vector(1) == (1,)", lambda: one == (1,))
     t.call("Vector(1) == 1", lambda: one == 1)
     # NotImplemented (not False) lets the other operand decide.
     t.call("Vector(1, 2) == other, where other.__eq__ always says True",
