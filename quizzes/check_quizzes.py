@@ -38,7 +38,10 @@ def nonempty_str(value):
 
 
 def check_file(path, pythons, problems):
-    """Check one topic file; append messages to problems; return the item count."""
+    """Check one topic file; append messages to problems.
+
+    Returns the number of items, or None when the file cannot be read.
+    """
     def bad(where, message):
         problems.append(f"{path}: {where}: {message}")
 
@@ -46,7 +49,7 @@ def check_file(path, pythons, problems):
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
         bad("file", f"cannot read: {err}")
-        return 0
+        return None
     for key in sorted(set(data) - TOP_KEYS):
         bad("file", f"unknown key {key!r}")
     if data.get("topic") != path.stem:
@@ -62,6 +65,9 @@ def check_file(path, pythons, problems):
 
     seen = set()
     for n, item in enumerate(items, 1):
+        if not isinstance(item, dict):
+            bad(f"item {n}", "must be a table ([[item]])")
+            continue
         where = f"item {n} ({item.get('id', '?')})"
         for key in sorted(set(item) - ITEM_KEYS):
             bad(where, f"unknown key {key!r}")
@@ -89,9 +95,11 @@ def check_file(path, pythons, problems):
             bad(where, 'the question asks what code prints or returns: add check = "stdout"')
 
         options = item.get("option")
-        if not isinstance(options, list) or not 4 <= len(options) <= 6:
-            bad(where, "needs 4 to 6 options")
+        if not isinstance(options, list) or not all(isinstance(o, dict) for o in options):
+            bad(where, "options must be [[item.option]] tables")
             continue
+        if not 4 <= len(options) <= 6:
+            bad(where, f"needs 4 to 6 options, found {len(options)}")
         correct = []
         texts = set()
         for k, option in enumerate(options):
@@ -149,9 +157,11 @@ def main():
     total = 0
     for path in files:
         count = check_file(path, pythons, problems)
-        checked = "checked" if count else "unreadable"
-        print(f"{path}: {count} items {checked}")
-        total += count
+        if count is None:
+            print(f"{path}: unreadable")
+        else:
+            print(f"{path}: {count} items checked")
+            total += count
     for message in problems:
         print(message, file=sys.stderr)
     print(f"{total} items in {len(files)} files; {len(problems)} problems; "
