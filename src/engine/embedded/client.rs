@@ -19,8 +19,8 @@ use crate::sandbox::{self, ExitReport, IsolationReport};
 pub struct ZygoteOptions {
     /// The folder holding `pykata_run.py` and `pykata_harness/`.
     pub harness_dir: PathBuf,
-    /// The executable that hosts the zygote (run with [`ZYGOTE_ARG`] first); `None`: this
-    /// binary, `std::env::current_exe()`.
+    /// The zygote's executable (run with [`ZYGOTE_ARG`] first); `None`:
+    /// [`super::zygote_program`], `pykata-zygote` beside the running executable.
     pub program: Option<PathBuf>,
     /// Also import `pytest` in the zygote, when it is installed.
     pub preload_pytest: bool,
@@ -83,7 +83,7 @@ pub struct Zygote {
 }
 
 impl Zygote {
-    /// A zygote for the harness in `harness_dir`, hosted by this binary; it starts lazily.
+    /// A zygote for the harness in `harness_dir`, from `pykata-zygote`; it starts lazily.
     pub fn start(harness_dir: &std::path::Path) -> Result<Zygote, EmbeddedError> {
         Zygote::with_options(ZygoteOptions::new(harness_dir))
     }
@@ -92,7 +92,7 @@ impl Zygote {
     pub fn with_options(options: ZygoteOptions) -> Result<Zygote, EmbeddedError> {
         let program = match &options.program {
             Some(program) => program.clone(),
-            None => std::env::current_exe().map_err(EmbeddedError::CurrentExe)?,
+            None => super::zygote_program()?,
         };
         Ok(Zygote {
             options,
