@@ -4,7 +4,8 @@
 //! own memory (`/proc/self/maps` and `/proc/self/mem`), the memory, executable, environment
 //! and descriptors of every process it can see in `/proc`, its inherited descriptors and the
 //! files of its view of the filesystem — for distinctive lines of the exercise's reference
-//! solution, of each of its mutants and of its explanation, and reports what it found.
+//! solution, of each of its mutants and of its explanation, and for a line of each other
+//! submission of the same `pykata check` call, and reports what it found.
 //!
 //! A distinctive line is a stripped line of at least [`MIN_NEEDLE`] characters that appears
 //! in none of the files a submission legitimately sees or that pykata legitimately loads
@@ -219,10 +220,15 @@ fn hex(bytes: &[u8]) -> String {
 /// The scanning submission for `exercise`: at import it scans, then raises the report
 /// (`PYKATA-SCAN {json}`), which pykata shows as the load error's message. With
 /// `binaries`, it also scans the executables of the system's folders.
-fn scanner(exercise: &Exercise, binaries: bool) -> String {
+fn scanner(
+    secrets: &[(String, String)],
+    controls: &[(String, String)],
+    binaries: bool,
+    canary: &str,
+) -> String {
     let mut needles = String::new();
     // Secrets first, then controls: the scanner reports needles by index.
-    for (file, line) in exercise.secrets.iter().chain(&exercise.controls) {
+    for (file, line) in secrets.iter().chain(controls) {
         let bytes = line.as_bytes();
         let (first, second) = bytes.split_at(bytes.len() / 2);
         needles.push_str(&format!(
@@ -236,10 +242,12 @@ fn scanner(exercise: &Exercise, binaries: bool) -> String {
     SCANNER
         .replace("@NEEDLE_LIST@", &needles)
         .replace("@BINARIES@", if binaries { "True" } else { "False" })
-        .replace("@SECRETS@", &exercise.secrets.len().to_string())
+        .replace("@SECRETS@", &secrets.len().to_string())
+        .replace("@CANARY@", canary)
 }
 
 const SCANNER: &str = r#"
+# @CANARY@
 import json, os, stat, sys
 
 # How many of the needles are secrets (the others, the controls, come after them).
@@ -401,6 +409,9 @@ raise RuntimeError("PYKATA-SCAN " + json.dumps({"found": _FOUND, "places": _PLAC
 
 /// What one exercise's scan reported.
 struct Scan {
+    /// (file, line) of every secret looked for: the exercise's, then the other
+    /// submissions' canaries.
+    searched: Vec<(String, String)>,
     /// Index of each secret found, with where: `m` this process's memory, `o` another
     /// process's memory, `f` a file (`places` in the report names a few).
     secrets: BTreeMap<usize, String>,
@@ -413,15 +424,35 @@ struct Scan {
 /// Grades every exercise's scanner in one `pykata check` call on `engine`.
 fn scan_all(engine: &str, catalogue: &[Exercise]) -> Vec<Scan> {
     let dir = tempfile::tempdir().unwrap();
+    // A line of each submission that no other may find: another submission is a secret too.
+    let nonce = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let canaries: Vec<String> = catalogue
+        .iter()
+        .enumerate()
+        .map(|(i, e)| format!("pykata canary of submission {i} ({}), run {nonce}", e.id))
+        .collect();
     let mut paths = Vec::new();
+    let mut searched = Vec::new();
     for (i, exercise) in catalogue.iter().enumerate() {
         let folder = dir.path().join(i.to_string());
         std::fs::create_dir(&folder).unwrap();
         let path = folder.join(format!("{}.py", exercise.module));
+        let mut secrets = exercise.secrets.clone();
+        for (j, canary) in canaries.iter().enumerate() {
+            if j != i {
+                secrets.push((format!("submission {j}"), canary.clone()));
+            }
+        }
         // The system's executables are the same for every run, on both engines: one scan of
         // them is enough.
-        std::fs::write(&path, scanner(exercise, i == 0 && engine == "embedded")).unwrap();
+        let binaries = i == 0 && engine == "embedded";
+        let source = scanner(&secrets, &exercise.controls, binaries, &canaries[i]);
+        std::fs::write(&path, source).unwrap();
         paths.push(path);
+        searched.push(secrets);
     }
     let output = std::process::Command::new(pykata_binary())
         .args([
@@ -442,7 +473,8 @@ fn scan_all(engine: &str, catalogue: &[Exercise]) -> Vec<Scan> {
     catalogue
         .iter()
         .zip(&paths)
-        .map(|(exercise, path)| {
+        .zip(searched)
+        .map(|((exercise, path), searched)| {
             let report = reports
                 .remove(path.to_str().unwrap())
                 .unwrap_or_else(|| panic!("{}: no report\n{stdout}\n{stderr}", exercise.id));
@@ -457,7 +489,7 @@ fn scan_all(engine: &str, catalogue: &[Exercise]) -> Vec<Scan> {
                 .unwrap_or_else(|e| panic!("{}: bad scan report ({e}): {message}", exercise.id));
             let mut secrets = BTreeMap::new();
             let (mut in_memory, mut in_files) = (0, 0);
-            let secrets_count = exercise.secrets.len();
+            let secrets_count = searched.len();
             for (index, kinds) in scan["found"].as_object().unwrap() {
                 let index: usize = index.parse().unwrap();
                 let kinds = kinds.as_str().unwrap();
@@ -469,6 +501,7 @@ fn scan_all(engine: &str, catalogue: &[Exercise]) -> Vec<Scan> {
                 }
             }
             Scan {
+                searched,
                 secrets,
                 controls_in_memory: in_memory,
                 controls_in_files: in_files,
@@ -505,7 +538,7 @@ fn no_secret_on(engine: &str) {
             scan.report
         );
         for (&index, kinds) in &scan.secrets {
-            let (file, line) = &exercise.secrets[index];
+            let (file, line) = &scan.searched[index];
             leaks.push(format!(
                 "{}/{file}: `{line}` found ({kinds}) in {}",
                 exercise.id, scan.report["places"]

@@ -60,10 +60,11 @@
 //! threads), and it embeds no catalogue: `pykata` embeds the bundled exercises
 //! (`crate::assets::register_catalogue`), its zygote does not, so no job forked from the
 //! zygote has a reference solution, a mutant or an explanation in its memory. Nothing the
-//! grader sends it names one either: a job is paths, arguments and an environment; its
+//! grader sends it holds one either: a job is paths, arguments and an environment; its
 //! files reach the sandbox as a copy made without a buffer in the zygote's memory
-//! (`crate::sandbox`'s `copy_tree`, `sendfile`). The page-learning run below executes a
-//! reference solution only in a forked child that exits; the zygote reads none.
+//! (`crate::sandbox`'s `copy_tree`, `sendfile`). The page-learning run above executes a
+//! reference solution only in a forked child that exits; the zygote reads none
+//! (docs/SECURITY.md, "What a submission can see"; `tests/secrets.rs`).
 //! Each job has its own socket, so jobs from several grader threads run at once without a
 //! multiplexing protocol. The wire format is in `wire.rs`.
 //!
