@@ -256,7 +256,10 @@ impl Process {
         match hello {
             Some(packet) => match packet.parse::<Hello>()? {
                 Hello::Ready { info } => {
-                    process.info = info;
+                    if info.build != super::BUILD_ID {
+                        return Err(EmbeddedError::OtherBuild(program.to_path_buf()));
+                    }
+                    process.info = *info;
                     Ok(process)
                 }
                 Hello::Failed { message } => Err(EmbeddedError::NotReady(message)),

@@ -16,6 +16,12 @@ pub enum EmbeddedError {
          beside pykata)", .0.display()
     )]
     ZygoteMissing(PathBuf),
+    /// The zygote's executable was built from other sources than `pykata`.
+    #[error(
+        "the embedded engine's zygote {} is from another build of pykata (reinstall both: \
+         `cargo install --path .`; in a checkout, `cargo build` builds both)", .0.display()
+    )]
+    OtherBuild(PathBuf),
     /// The zygote process could not be started.
     #[error("failed to start the zygote process {program}")]
     Launch {

@@ -56,7 +56,10 @@
 //!
 //! **The zygote's executable.** The zygote is `pykata-zygote` ([`ZYGOTE_PROGRAM`], a second
 //! binary of this package that `cargo install` puts beside `pykata`; [`zygote_program`]),
-//! started with [`ZYGOTE_ARG`] first. It is fresh (so it never forks a process that has
+//! started with [`ZYGOTE_ARG`] first; it reports its [`BUILD_ID`], and one built from other
+//! sources (a stale `pykata-zygote` beside a rebuilt `pykata`) is refused, as a missing one
+//! is (`--engine auto` then falls back to the subprocess engine, with a notice). It is
+//! fresh (so it never forks a process that has
 //! threads), and it embeds no catalogue: `pykata` embeds the bundled exercises
 //! (`crate::assets::register_catalogue`), its zygote does not, so no job forked from the
 //! zygote has a reference solution, a mutant or an explanation in its memory. Nothing the
@@ -146,6 +149,10 @@ pub const BUILD_PYTHON: &str = env!("PYKATA_BUILD_PYTHON");
 /// loaded is another version.
 pub const BUILD_PYTHON_VERSION: &str = env!("PYKATA_BUILD_PYTHON_VERSION");
 
+/// A digest of the sources this was built from (build.rs): the zygote reports its own, and
+/// the grader refuses a zygote built from other sources.
+pub const BUILD_ID: &str = env!("PYKATA_BUILD_ID");
+
 /// One run of the harness: what `python3 -I -B HARNESS/pykata_run.py ARGV...` would run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EmbeddedJob {
@@ -185,6 +192,9 @@ pub struct ZygoteInfo {
     /// The libpython shared library the zygote loaded.
     #[serde(default)]
     pub libpython: String,
+    /// The zygote's [`BUILD_ID`].
+    #[serde(default)]
+    pub build: String,
 }
 
 /// The zygote executable's `main`: runs the zygote (the arguments must start with

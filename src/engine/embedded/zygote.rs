@@ -120,7 +120,7 @@ fn serve(args: Args) -> i32 {
             return 1;
         }
     };
-    let info = interpreter.info().clone();
+    let info = Box::new(interpreter.info().clone());
     if wire::send(control.as_fd(), &Hello::Ready { info }, &[]).is_err() {
         return 1;
     }
