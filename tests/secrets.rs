@@ -4,8 +4,9 @@
 //! own memory (`/proc/self/maps` and `/proc/self/mem`), the memory, executable, environment
 //! and descriptors of every process it can see in `/proc`, its inherited descriptors and the
 //! files of its view of the filesystem — for distinctive lines of the exercise's reference
-//! solution, of each of its mutants and of its explanation, and for a line of each other
-//! submission of the same `pykata check` call, and reports what it found.
+//! solution, of each of its mutants and of its explanation, for a line of the submissions
+//! graded just before it in the same `pykata check` call and of their exercises' reference
+//! solutions, and reports what it found.
 //!
 //! A distinctive line is a stripped line of at least [`MIN_NEEDLE`] characters that appears
 //! in none of the files a submission legitimately sees or that pykata legitimately loads
@@ -29,6 +30,9 @@ use serde_json::Value;
 
 /// Lines shorter than this (stripped) are too common to prove anything.
 const MIN_NEEDLE: usize = 24;
+/// How many of the other submissions of the call each scan looks for (the ones graded
+/// just before it), with a line of their exercises' references.
+const OTHERS: usize = 4;
 /// Most needles taken from one file (the longest distinctive lines; one for each mutant):
 /// a file that leaks leaks whole, and fewer needles keep the scans fast.
 const PER_FILE: usize = 3;
@@ -441,10 +445,15 @@ fn scan_all(engine: &str, catalogue: &[Exercise]) -> Vec<Scan> {
         std::fs::create_dir(&folder).unwrap();
         let path = folder.join(format!("{}.py", exercise.module));
         let mut secrets = exercise.secrets.clone();
-        for (j, canary) in canaries.iter().enumerate() {
-            if j != i {
-                secrets.push((format!("submission {j}"), canary.clone()));
-            }
+        // The submissions (and so the reference runs) graded just before this one: their
+        // canaries, and a line of their exercises' references (a leak would be of the
+        // whole file). Not all of them, to keep the scans fast as the catalogue grows.
+        let n = catalogue.len();
+        for j in (1..=OTHERS.min(n - 1)).map(|back| (i + n - back) % n) {
+            secrets.push((format!("(submission {j})"), canaries[j].clone()));
+            let (file, line) = &catalogue[j].secrets[0];
+            let label = format!("(another exercise) {}/{file}", catalogue[j].id);
+            secrets.push((label, line.clone()));
         }
         // The system's executables are the same for every run, on both engines: one scan of
         // them is enough.
