@@ -217,6 +217,11 @@ impl Process {
         for module in options.preload() {
             command.arg("--preload").arg(module);
         }
+        // The grader's executable (`pykata`, which embeds the catalogue) is hidden from the
+        // zygote's sandboxes as from the grader's own (`crate::sandbox::hide`).
+        if let Ok(grader) = std::env::current_exe() {
+            command.arg("--hide").arg(grader);
+        }
         // The empty folder every warm sandbox's scratch is made from; this process removes
         // it, whatever becomes of the zygote.
         let warm_scratch = if options.warm_sandboxes {
