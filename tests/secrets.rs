@@ -23,7 +23,7 @@
 
 mod common;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
@@ -108,18 +108,34 @@ fn legitimate_text() -> String {
 }
 
 /// Up to `PER_FILE` distinctive lines of `text` (longest first), that appear in none of
-/// `avoid`; lines that appear in `prefer_not` come last.
-fn distinctive(text: &str, avoid: &str, prefer_not: &str) -> Vec<String> {
+/// `avoid` (`avoid_lines`: its stripped lines, for a quick first sort); lines that appear
+/// in `prefer_not` come last.
+fn distinctive(
+    text: &str,
+    avoid: &str,
+    avoid_lines: &HashSet<&str>,
+    prefer_not: &str,
+) -> Vec<String> {
     let mut lines: Vec<&str> = text
         .lines()
         .map(str::trim)
-        .filter(|line| line.len() >= MIN_NEEDLE && line.is_ascii() && !avoid.contains(line))
+        .filter(|line| line.len() >= MIN_NEEDLE && line.is_ascii() && !avoid_lines.contains(line))
         .collect();
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = HashSet::new();
     lines.retain(|line| seen.insert(*line));
     lines.sort_by_key(|line| (prefer_not.contains(line), std::cmp::Reverse(line.len())));
-    lines.truncate(PER_FILE);
-    lines.into_iter().map(str::to_owned).collect()
+    // Not even inside a longer line of `avoid` (checked only for the few kept: it is slow).
+    lines
+        .into_iter()
+        .filter(|line| !avoid.contains(line))
+        .take(PER_FILE)
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The stripped lines of `text`.
+fn line_set(text: &str) -> HashSet<&str> {
+    text.lines().map(str::trim).collect()
 }
 
 /// The long plain string constants of a Python file (the text between two double quotes
@@ -153,6 +169,7 @@ fn catalogue() -> Vec<Exercise> {
             .collect::<Vec<_>>()
             .join("\n")
     };
+    let (legit_lines, harness_lines) = (line_set(&legit), line_set(&harness));
     let root = common::root().join("exercises");
     exercise_folders()
         .into_iter()
@@ -173,7 +190,7 @@ fn catalogue() -> Vec<Exercise> {
             let read = |name: &str| std::fs::read_to_string(folder.join(name)).unwrap();
             let solution = read("solution.py");
             let mut secrets = Vec::new();
-            for line in distinctive(&solution, &legit, "") {
+            for line in distinctive(&solution, &legit, &legit_lines, "") {
                 secrets.push(("solution.py".to_owned(), line));
             }
             let mut mutants = Vec::new();
@@ -185,21 +202,25 @@ fn catalogue() -> Vec<Exercise> {
                 let text = std::fs::read_to_string(&mutant).unwrap();
                 let name = mutant.file_name().unwrap().to_string_lossy();
                 // Lines of the mutant's own first: they prove the mutant, not the solution.
-                for line in distinctive(&text, &legit, &solution).into_iter().take(1) {
+                for line in distinctive(&text, &legit, &legit_lines, &solution)
+                    .into_iter()
+                    .take(1)
+                {
                     secrets.push((format!("mutants/{name}"), line));
                 }
             }
             if folder.join("explain.md").is_file() {
-                for line in distinctive(&read("explain.md"), &legit, "") {
+                for line in distinctive(&read("explain.md"), &legit, &legit_lines, "") {
                     secrets.push(("explain.md".to_owned(), line));
                 }
             }
             let cases = read("cases.py");
-            let mut controls: Vec<(String, String)> = distinctive(&cases, &harness, "")
-                .into_iter()
-                .take(2)
-                .map(|line| ("cases.py".to_owned(), line))
-                .collect();
+            let mut controls: Vec<(String, String)> =
+                distinctive(&cases, &harness, &harness_lines, "")
+                    .into_iter()
+                    .take(2)
+                    .map(|line| ("cases.py".to_owned(), line))
+                    .collect();
             controls.extend(
                 string_constants(&cases)
                     .into_iter()
@@ -289,6 +310,7 @@ def _search(data, where, needles=_NEEDLES):
 
 
 _MY_MAPS = []
+_LIBRARIES = ("/usr/lib/", "/lib/", "/lib64/", os.path.join(sys.base_prefix, "lib", ""))
 
 
 def _scan_memory(pid):
@@ -310,6 +332,9 @@ def _scan_memory(pid):
             if fields[1][0] != "r" or name in ("[vvar]", "[vsyscall]", "[vvar_vclock]"):
                 continue
             start, end = (int(x, 16) for x in fields[0].split("-"))
+            if "w" not in fields[1] and name.startswith(_LIBRARIES):
+                # A read-only view of a system or Python library file: what the file holds.
+                continue
             _INFO["regions"] += 1
             pos = start
             while pos < end:
@@ -558,9 +583,15 @@ fn no_secret_on(engine: &str) {
         .iter()
         .map(|scan| scan.report["seconds"].as_f64().unwrap_or_default())
         .collect();
+    let megabytes: f64 = scans
+        .iter()
+        .map(|scan| scan.report["bytes"].as_f64().unwrap_or_default() / 1e6)
+        .sum();
     eprintln!(
-        "{engine}: {} exercises scanned, the slowest scan in {:.2} s, in all {:.1} s",
+        "{engine}: {} exercises scanned, {:.0} MB of memory each on average, the slowest scan \
+         in {:.2} s, in all {:.1} s",
         scans.len(),
+        megabytes / scans.len() as f64,
         seconds.iter().cloned().fold(0.0, f64::max),
         seconds.iter().sum::<f64>()
     );
@@ -588,10 +619,43 @@ fn a_submission_on_the_subprocess_engine_finds_no_reference_mutant_or_explanatio
 fn the_zygote_executable_carries_no_catalogue() {
     let zygote = std::fs::read(env!("CARGO_BIN_EXE_pykata-zygote")).unwrap();
     let pykata = std::fs::read(env!("CARGO_BIN_EXE_pykata")).unwrap();
-    let contains =
-        |haystack: &[u8], needle: &str| memchr::memmem::find(haystack, needle.as_bytes()).is_some();
+    let catalogue = catalogue();
+    // Every needle, by its last MIN_NEEDLE bytes: one pass over each executable's lines
+    // (the catalogue is embedded file by file, so each of its lines ends at a newline,
+    // whatever precedes a file's first line) finds them all.
+    let mut by_end: HashMap<&[u8], Vec<&str>> = HashMap::new();
+    for exercise in &catalogue {
+        for (_, line) in &exercise.secrets {
+            let bytes = line.as_bytes();
+            by_end
+                .entry(&bytes[bytes.len() - MIN_NEEDLE..])
+                .or_default()
+                .push(line);
+        }
+    }
+    let found_in = |bytes: &[u8]| -> HashSet<String> {
+        let mut found = HashSet::new();
+        let mut start = 0;
+        for end in memchr::memchr_iter(b'\n', bytes).chain([bytes.len()]) {
+            let piece = bytes[start..end].trim_ascii_end();
+            start = end + 1;
+            if piece.len() < MIN_NEEDLE {
+                continue;
+            }
+            if let Some(needles) = by_end.get(&piece[piece.len() - MIN_NEEDLE..]) {
+                for needle in needles {
+                    if piece.ends_with(needle.as_bytes()) {
+                        found.insert(needle.to_string());
+                    }
+                }
+            }
+        }
+        found
+    };
+    let (zygote, pykata) = (found_in(&zygote), found_in(&pykata));
+    let contains = |found: &HashSet<String>, needle: &str| found.contains(needle);
     let mut leaks = Vec::new();
-    for exercise in catalogue() {
+    for exercise in &catalogue {
         for (file, line) in &exercise.secrets {
             if contains(&zygote, line) {
                 leaks.push(format!("{}/{file}: `{line}`", exercise.id));
