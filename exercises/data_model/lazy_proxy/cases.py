@@ -25,7 +25,8 @@ def builtin_errors(function, *errors):
             base = next(base for base in errors if isinstance(error, base))
             if type(error) is base:
                 raise
-            raise base(*error.args) from error
+            # Keep the learner's traceback, so the report still points at their line.
+            raise base(*error.args).with_traceback(error.__traceback__) from error
 
     return call
 
