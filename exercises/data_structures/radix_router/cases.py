@@ -10,13 +10,32 @@ from pykata_harness import case, random_case
 REQUIRED = ["Router"]
 
 
+def builtin_errors(function, *errors):
+    """`function`, except that an exception of a subclass of one of `errors` (builtin
+    exception types) is raised as that builtin type, with the same message. The grader
+    compares exception types exactly, and the README says only "raises ValueError": a
+    learner's own `class RouteConflict(ValueError)` raises a ValueError too."""
+
+    def call(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except errors as error:
+            base = next(base for base in errors if isinstance(error, base))
+            if type(error) is base:
+                raise
+            # Keep the learner's traceback, so the report still points at their line.
+            raise base(*error.args).with_traceback(error.__traceback__) from error
+
+    return call
+
+
 def new(t):
     return t.call("Router()", t.module.Router, observe=False)
 
 
 def add(t, router, pattern, handler, note=""):
     label = f"add({pattern!r}, {handler!r})" + (f"  # {note}" if note else "")
-    t.call(label, router.add, pattern, handler, observe=False)
+    t.call(label, builtin_errors(router.add, ValueError), pattern, handler, observe=False)
 
 
 def match(t, router, path, note=""):

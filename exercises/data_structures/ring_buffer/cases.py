@@ -7,9 +7,39 @@ from pykata_harness import case, random_case
 REQUIRED = ["RingBuffer"]
 
 
+def builtin_errors(function, *errors):
+    """`function`, except that an exception of a subclass of one of `errors` (builtin
+    exception types) is raised as that builtin type, with the same message. The grader
+    compares exception types exactly, and the README says only "raises IndexError": a
+    learner's own `class EmptyBuffer(IndexError)` raises an IndexError too."""
+
+    def call(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except errors as error:
+            base = next(base for base in errors if isinstance(error, base))
+            if type(error) is base:
+                raise
+            # Keep the learner's traceback, so the report still points at their line.
+            raise base(*error.args).with_traceback(error.__traceback__) from error
+
+    return call
+
+
+class Lenient:
+    """The learner's buffer as `t.method` sees it: its methods go through builtin_errors."""
+
+    def __init__(self, buf):
+        self._buf = buf
+
+    def __getattr__(self, name):
+        return builtin_errors(getattr(self._buf, name), ValueError, IndexError)
+
+
 def new(t, capacity):
     """RingBuffer(capacity); the object is not observed, only that the call returned."""
-    return t.call(f"RingBuffer({capacity!r})", t.module.RingBuffer, capacity, observe=False)
+    return t.call(f"RingBuffer({capacity!r})", builtin_errors(t.module.RingBuffer, ValueError),
+                  capacity, observe=False)
 
 
 def size(t, buf):
@@ -56,7 +86,7 @@ def push_until_full(t):
     buf = new(t, 3)
     for item in ("a", "b", "c"):
         full(t, buf)
-        t.method(buf, "push", item)
+        t.method(Lenient(buf), "push", item)
         size(t, buf)
     full(t, buf)
     items(t, buf)
@@ -66,12 +96,12 @@ def push_until_full(t):
 def push_evicts_oldest(t):
     buf = new(t, 3)
     for item in (1, 2, 3):
-        t.method(buf, "push", item)
-    t.method(buf, "push", 4)
+        t.method(Lenient(buf), "push", item)
+    t.method(Lenient(buf), "push", 4)
     look(t, buf)
-    t.method(buf, "push", 5)
-    t.method(buf, "push", 6)
-    t.method(buf, "push", 7)
+    t.method(Lenient(buf), "push", 5)
+    t.method(Lenient(buf), "push", 6)
+    t.method(Lenient(buf), "push", 7)
     look(t, buf)
     t.call("buf.capacity", getattr, buf, "capacity")
 
@@ -80,49 +110,49 @@ def push_evicts_oldest(t):
 def pop_oldest(t):
     buf = new(t, 4)
     for item in ("first", "second", "third"):
-        t.method(buf, "push", item)
-    t.method(buf, "pop")
+        t.method(Lenient(buf), "push", item)
+    t.method(Lenient(buf), "pop")
     look(t, buf)
-    t.method(buf, "pop")
-    t.method(buf, "push", "fourth")
-    t.method(buf, "pop")
-    t.method(buf, "pop")
+    t.method(Lenient(buf), "pop")
+    t.method(Lenient(buf), "push", "fourth")
+    t.method(Lenient(buf), "pop")
+    t.method(Lenient(buf), "pop")
     look(t, buf)
 
 
 @case("pop on an empty buffer raises IndexError", points=2)
 def pop_empty(t):
     buf = new(t, 2)
-    t.method(buf, "pop")
-    t.method(buf, "push", "x")
-    t.method(buf, "pop")
-    t.method(buf, "pop")
+    t.method(Lenient(buf), "pop")
+    t.method(Lenient(buf), "push", "x")
+    t.method(Lenient(buf), "pop")
+    t.method(Lenient(buf), "pop")
     size(t, buf)
-    t.method(buf, "push", "y")
-    t.method(buf, "pop")
+    t.method(Lenient(buf), "push", "y")
+    t.method(Lenient(buf), "pop")
 
 
 @case("peek returns the oldest item without removing it", points=2)
 def peek_oldest(t):
     buf = new(t, 3)
-    t.method(buf, "push", 10)
-    t.method(buf, "push", 20)
-    t.method(buf, "peek")
-    t.method(buf, "peek")
+    t.method(Lenient(buf), "push", 10)
+    t.method(Lenient(buf), "push", 20)
+    t.method(Lenient(buf), "peek")
+    t.method(Lenient(buf), "peek")
     look(t, buf)
-    t.method(buf, "push", 30)
-    t.method(buf, "push", 40)  # evicts 10
-    t.method(buf, "peek")
+    t.method(Lenient(buf), "push", 30)
+    t.method(Lenient(buf), "push", 40)  # evicts 10
+    t.method(Lenient(buf), "peek")
     size(t, buf)
 
 
 @case("peek on an empty buffer raises IndexError")
 def peek_empty(t):
     buf = new(t, 2)
-    t.method(buf, "peek")
-    t.method(buf, "push", 1)
-    t.method(buf, "pop")
-    t.method(buf, "peek")
+    t.method(Lenient(buf), "peek")
+    t.method(Lenient(buf), "push", 1)
+    t.method(Lenient(buf), "pop")
+    t.method(Lenient(buf), "peek")
     size(t, buf)
 
 
@@ -130,11 +160,11 @@ def peek_empty(t):
 def iteration_order(t):
     buf = new(t, 4)
     for item in range(6):  # 0 and 1 are evicted
-        t.method(buf, "push", item)
+        t.method(Lenient(buf), "push", item)
     items(t, buf)
-    t.method(buf, "pop")
-    t.method(buf, "push", 6)
-    t.method(buf, "push", 7)
+    t.method(Lenient(buf), "pop")
+    t.method(Lenient(buf), "push", 6)
+    t.method(Lenient(buf), "push", 7)
     items(t, buf)
     items(t, buf)  # iterating does not consume anything
     t.call("[x for x in buf]", lambda: [x for x in buf])
@@ -145,10 +175,10 @@ def iteration_order(t):
 def full_property(t):
     buf = new(t, 2)
     full(t, buf)
-    t.method(buf, "push", "a")
-    t.method(buf, "push", "b")
+    t.method(Lenient(buf), "push", "a")
+    t.method(Lenient(buf), "push", "b")
     full(t, buf)
-    t.method(buf, "pop")
+    t.method(Lenient(buf), "pop")
     full(t, buf)
     t.call("type(buf.full).__name__", lambda: type(buf.full).__name__)
 
@@ -156,25 +186,25 @@ def full_property(t):
 @case("a buffer of capacity 1")
 def capacity_one(t):
     buf = new(t, 1)
-    t.method(buf, "push", "a")
+    t.method(Lenient(buf), "push", "a")
     full(t, buf)
-    t.method(buf, "push", "b")
-    t.method(buf, "peek")
+    t.method(Lenient(buf), "push", "b")
+    t.method(Lenient(buf), "peek")
     items(t, buf)
-    t.method(buf, "pop")
-    t.method(buf, "pop")
+    t.method(Lenient(buf), "pop")
+    t.method(Lenient(buf), "pop")
     full(t, buf)
 
 
 @case("any item may be stored, None and 0 included")
 def any_items(t):
     buf = new(t, 2)
-    t.method(buf, "push", None)
-    t.method(buf, "push", 0)
-    t.method(buf, "push", (1, 2))  # evicts None, which push returns
+    t.method(Lenient(buf), "push", None)
+    t.method(Lenient(buf), "push", 0)
+    t.method(Lenient(buf), "push", (1, 2))  # evicts None, which push returns
     items(t, buf)
-    t.method(buf, "pop")
-    t.method(buf, "peek")
+    t.method(Lenient(buf), "pop")
+    t.method(Lenient(buf), "peek")
 
 
 # ---------------------------------------------------------------------------------------
@@ -201,9 +231,9 @@ def random_operations(t, rng):
     buf = new(t, capacity)
     for step in script:
         if step[0] == "push":
-            t.method(buf, "push", step[1])
+            t.method(Lenient(buf), "push", step[1])
         elif step[0] in ("pop", "peek"):
-            t.method(buf, step[0])
+            t.method(Lenient(buf), step[0])
         elif step[0] == "list":
             items(t, buf)
             full(t, buf)

@@ -81,10 +81,14 @@ def non_ascii_letters_split(t):
     top(t, "jalapeño über", 5)
 
 
-@case("the text is lower-cased before the runs are found (Kelvin sign K is k, long s ſ is not a letter)")
+# Only characters that lower() and casefold() treat alike: "lower-case the text" does not
+# say which of the two (the long s \u017f, for one, is s only after casefold()).
+@case("the text is lower-cased before the runs are found (the Kelvin sign \u212a is k, "
+      "the dotless \u0131 is no ASCII letter)")
 def lower_case_before_matching(t):
     top(t, "\u212aing king", 5)
-    top(t, "mi\u017f\u017fion", 5)
+    top(t, "\u212aELVIN kelvin K", 5)
+    top(t, "d\u0131d did", 5)
 
 
 @case("apostrophes inside a word stay: don't, rock'n'roll")

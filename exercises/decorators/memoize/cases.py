@@ -13,6 +13,25 @@ from pykata_harness import case, random_case
 REQUIRED = ["memoize"]
 
 
+def builtin_errors(function, *errors):
+    """`function`, except that an exception of a subclass of one of `errors` (builtin
+    exception types) is raised as that builtin type, with the same message. The grader
+    compares exception types exactly, and the README says only "raises TypeError": a
+    learner's own `class UnhashableArgument(TypeError)` raises a TypeError too."""
+
+    def call(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except errors as error:
+            base = next(base for base in errors if isinstance(error, base))
+            if type(error) is base:
+                raise
+            # Keep the learner's traceback, so the report still points at their line.
+            raise base(*error.args).with_traceback(error.__traceback__) from error
+
+    return call
+
+
 def show_args(args, kwargs):
     shown = [repr(arg) for arg in args] + [f"{key}={value!r}" for key, value in kwargs.items()]
     return ", ".join(shown)
@@ -251,9 +270,10 @@ def unhashable(t):
     for options in ({}, {"maxsize": None}, {"maxsize": 2, "typed": True}):
         total = traced(t, "total", lambda *args, **kwargs: len(args) + len(kwargs))
         wrapper = decorate(t, configure(t, **options), total)
-        call(t, wrapper, "total", [1, 2])
-        call(t, wrapper, "total", 1, {"a": 1})
-        call(t, wrapper, "total", 1, extra={2})
+        lenient = builtin_errors(wrapper, TypeError)
+        call(t, lenient, "total", [1, 2])
+        call(t, lenient, "total", 1, {"a": 1})
+        call(t, lenient, "total", 1, extra={2})
         call(t, wrapper, "total", 1, 2)
         currsize(t, wrapper, "total")
 

@@ -10,6 +10,25 @@ from pykata_harness import case, random_case
 
 REQUIRED = ["retry"]
 
+
+def builtin_errors(function, *errors):
+    """`function`, except that an exception of a subclass of one of `errors` (builtin
+    exception types) is raised as that builtin type, with the same message. The grader
+    compares exception types exactly, and the README says only "raises ValueError": a
+    learner's own subclass of it raises a ValueError too."""
+
+    def call(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except errors as error:
+            base = next(base for base in errors if isinstance(error, base))
+            if type(error) is base:
+                raise
+            # Keep the learner's traceback, so the report still points at their line.
+            raise base(*error.args).with_traceback(error.__traceback__) from error
+
+    return call
+
 UNPLANNED = "unplanned attempt"
 
 
@@ -274,8 +293,9 @@ def keeps_metadata(t):
 
 @case("times below 1 raises ValueError as soon as retry() is called")
 def times_below_one(t):
-    t.call("retry(0)", t.module.retry, 0, observe=False)
-    t.call("retry(times=-2)", t.module.retry, times=-2, observe=False)
+    t.call("retry(0)", builtin_errors(t.module.retry, ValueError), 0, observe=False)
+    t.call("retry(times=-2)", builtin_errors(t.module.retry, ValueError), times=-2,
+           observe=False)
     t.call("retry(1)", t.module.retry, 1, observe=False)
 
 
