@@ -6,28 +6,10 @@ sleep handed to retry() records what it was called with instead of sleeping. So 
 attempt and every sleep is a step, and a wrong answer shows the first operation where it
 parts from the reference.
 """
-from pykata_harness import case, random_case
+from pykata_harness import case, random_case, builtin_errors
 
 REQUIRED = ["retry"]
 
-
-def builtin_errors(function, *errors):
-    """`function`, except that an exception of a subclass of one of `errors` (builtin
-    exception types) is raised as that builtin type, with the same message. The grader
-    compares exception types exactly, and the README says only "raises ValueError": a
-    learner's own subclass of it raises a ValueError too."""
-
-    def call(*args, **kwargs):
-        try:
-            return function(*args, **kwargs)
-        except errors as error:
-            base = next(base for base in errors if isinstance(error, base))
-            if type(error) is base:
-                raise
-            # Keep the learner's traceback, so the report still points at their line.
-            raise base(*error.args).with_traceback(error.__traceback__) from error
-
-    return call
 
 UNPLANNED = "unplanned attempt"
 
