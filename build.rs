@@ -24,6 +24,7 @@ use std::process::Command;
 fn main() {
     println!("cargo:rerun-if-changed=harness");
     println!("cargo:rerun-if-changed=exercises");
+    println!("cargo:rerun-if-changed=quizzes");
     println!("cargo:rerun-if-changed=build.rs");
     // pyo3-build-config already asks cargo to rerun on PYO3_PYTHON, PYO3_CONFIG_FILE and PATH
     // changes for its own build script; these keep ours in step with it.

@@ -1,4 +1,4 @@
-//! The files embedded in the binary (the harness and the bundled catalogue) and their
+//! The files embedded in the binary (the harness, the bundled catalogue and quizzes) and their
 //! unpacking into a private folder, so `pykata` works from any folder with nothing else
 //! installed.
 
@@ -15,6 +15,9 @@ pub static HARNESS_BYTECODE: Dir<'static> = include_dir!("$OUT_DIR/harness-bytec
 
 /// The bundled exercises (`exercises/`).
 pub static EXERCISES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/exercises");
+
+/// The bundled quizzes (`quizzes/`): never unpacked, read from the binary.
+pub static QUIZZES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/quizzes");
 
 /// The embedded files written out to a private temporary folder, removed on drop. Each
 /// pykata process unpacks its own copy, so nothing a previous run left behind (or a
