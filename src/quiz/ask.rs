@@ -94,7 +94,14 @@ pub fn feedback_lines(item: &Item, chosen: usize) -> (bool, Vec<String>) {
                 .why
                 .trim_end()
                 .lines()
-                .map(|line| format!("     {line}")),
+                .enumerate()
+                .map(|(number, line)| {
+                    if number == 0 {
+                        format!("     → {line}")
+                    } else {
+                        format!("       {line}")
+                    }
+                }),
         );
     };
     explain(chosen);

@@ -23,10 +23,17 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     ])
     .areas(frame.area());
     frame.render_widget(Paragraph::new(header_line(app, header.width)), header);
+    let quiz_key = app.quiz_for_current().map_or_else(String::new, |index| {
+        let quiz = &app.quizzes[index];
+        let (solved, total) = app.quiz_progress(quiz);
+        format!(" · z quiz: {} {solved}/{total}", quiz.topic)
+    });
+    let exercise_keys =
+        format!("h hint · l list · r run · x reset · s solution · n next · q quit{quiz_key}");
     let keys = match &app.screen {
         Screen::Exercise | Screen::ConfirmReset => {
             exercise(frame, app, body);
-            "h hint · l list · r run · x reset · s solution · z quiz · n next · q quit"
+            exercise_keys.as_str()
         }
         Screen::Solved => {
             solved(frame, app, body);
@@ -185,6 +192,15 @@ fn run_lines(last: &super::run::LastRun) -> Vec<Line<'static>> {
         lines.push(Line::raw(""));
         for test in &last.report.tests {
             lines.push(Line::styled(format!("  ✗ {}", test.name), DIM));
+            if !test.output.trim().is_empty() {
+                lines.push(Line::styled("      your output:", DIM));
+                lines.extend(
+                    test.output
+                        .lines()
+                        .take(20)
+                        .map(|line| Line::raw(format!("        | {line}"))),
+                );
+            }
         }
         if !last.report.output.trim().is_empty() {
             lines.push(Line::styled("  your output outside the tests:", DIM));
