@@ -212,8 +212,11 @@ fn watch_mode_end_to_end_in_a_real_terminal() {
     let screen = tmux.wait_for(&["shown once this exercise passes"]);
     assert!(!screen.contains("Reference solution"), "{screen}");
 
-    // Saving a correct solution: the verdict turns to passed, the progress moves.
-    std::fs::copy(first_folder.join("solution.py"), &first_file).unwrap();
+    // Saving a correct solution as vim does (a new file renamed over the old one): the
+    // verdict turns to passed, the progress moves.
+    let temporary = first_file.with_extension("py.swp");
+    std::fs::copy(first_folder.join("solution.py"), &temporary).unwrap();
+    std::fs::rename(&temporary, &first_file).unwrap();
     tmux.wait_for(&[
         &format!("{first} solved"),
         &format!("1/{total} done"),
@@ -361,10 +364,8 @@ fn manual_run_grades_only_on_r_and_polling_is_announced() {
         return;
     };
     tmux.wait_for(&["checking for saves every", "Last run: failed"]);
-    // An editor that saves by writing a new file and renaming it over the old one.
-    let temporary = workspace.join(first).join(".save.tmp");
-    std::fs::write(&temporary, &args).unwrap();
-    std::fs::rename(&temporary, &first_file).unwrap();
+    // A save in place.
+    std::fs::write(&first_file, &args).unwrap();
     tmux.wait_for(&[&format!("{first} solved")]);
     tmux.keys(&["q"]);
     tmux.wait_for(&["EXITED:0"]);
@@ -433,4 +434,20 @@ fn start_with(workspace: &Path, command: &str) -> Option<Tmux> {
         .expect("tmux runs");
     assert!(status.success());
     Some(Tmux { socket })
+}
+
+#[test]
+fn outside_a_workspace_pykata_offers_to_make_one_and_opens_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let Some(tmux) = Tmux::start(&empty, 120, 40) else {
+        return;
+    };
+    tmux.wait_for(&["Create one in ./pykata-practice"]);
+    tmux.keys(&["y", "Enter"]);
+    tmux.wait_for(&["Task:", "0/", "Last run: failed"]);
+    assert!(empty.join("pykata-practice/pykata-progress.toml").is_file());
+    tmux.keys(&["q"]);
+    tmux.wait_for(&["EXITED:0", "cd` there"]);
 }

@@ -20,8 +20,17 @@ use std::time::Duration;
 /// Grades Python code: bundled exercises against their reference, and plain folders of
 /// unittest or pytest-style tests.
 #[derive(Debug, Parser)]
-#[command(name = "pykata", version, about, propagate_version = true)]
+#[command(
+    name = "pykata",
+    version,
+    about,
+    propagate_version = true,
+    args_conflicts_with_subcommands = true
+)]
 struct Cli {
+    /// Without a command: watch mode (`pykata watch`), with its options.
+    #[command(flatten)]
+    watch: WatchArgs,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -241,9 +250,7 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<u8> {
-    let command = cli
-        .command
-        .unwrap_or_else(|| Command::Watch(WatchArgs::default()));
+    let command = cli.command.unwrap_or(Command::Watch(cli.watch));
     match command {
         Command::Watch(args) => crate::cli::practice::watch(crate::watch::WatchSettings {
             manual_run: args.manual_run,
