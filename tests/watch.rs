@@ -200,6 +200,14 @@ fn watch_mode_end_to_end_in_a_real_terminal() {
         "the reason is said once:\n{screen}"
     );
 
+    // Nothing grades again by itself (the grader reading the file is no save).
+    std::thread::sleep(Duration::from_secs(2));
+    let screen = tmux.screen();
+    assert!(
+        screen.contains("· run 1 "),
+        "graded again without a save:\n{screen}"
+    );
+
     // A hint, then one more.
     tmux.keys(&["h"]);
     tmux.wait_for(&["Hints 1/"]);
@@ -450,4 +458,44 @@ fn outside_a_workspace_pykata_offers_to_make_one_and_opens_it() {
     assert!(empty.join("pykata-practice/pykata-progress.toml").is_file());
     tmux.keys(&["q"]);
     tmux.wait_for(&["EXITED:0", "cd` there"]);
+}
+
+#[test]
+fn the_last_exercise_solved_leads_to_the_final_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let workspace = dir.path().join("practice5");
+    Pykata::new()
+        .arg("init")
+        .arg(&workspace)
+        .run()
+        .expect_code(0);
+    let exercises = catalogue();
+    let total = exercises.len();
+    let (first, first_folder) = &exercises[0];
+    // Every exercise but the first is done already (as a synced progress file would say).
+    let others: Vec<String> = exercises[1..]
+        .iter()
+        .map(|(id, _)| format!("\"{id}\""))
+        .collect();
+    std::fs::write(
+        workspace.join("pykata-progress.toml"),
+        format!("current = \"{first}\"\ndone = [{}]\n", others.join(", ")),
+    )
+    .unwrap();
+    let Some(tmux) = Tmux::start(&workspace, 120, 40) else {
+        return;
+    };
+    tmux.wait_for(&[&format!("{}/{total} done", total - 1), "Last run: failed"]);
+    let file = workspace
+        .join(first)
+        .join(format!("{}.py", module_of(first_folder)));
+    std::fs::copy(first_folder.join("solution.py"), &file).unwrap();
+    tmux.wait_for(&[
+        &format!("{total}/{total} done"),
+        "Press n for the final screen",
+    ]);
+    tmux.keys(&["n"]);
+    tmux.wait_for(&[&format!("All {total} exercises done"), "answered right"]);
+    tmux.keys(&["q"]);
+    tmux.wait_for(&["EXITED:0"]);
 }

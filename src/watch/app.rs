@@ -105,6 +105,37 @@ pub struct App {
     pub scroll: u16,
     /// Set by every grade; the loop clears it once the result is drawn (benchmarks).
     pub graded: bool,
+    /// Grades made since watch mode started, shown so a save is seen to be noticed even
+    /// when its verdict is the same.
+    pub runs: usize,
+    /// The learner's file as it was graded last: the success screen shows it (reading it
+    /// at every draw would be seen by the file watcher).
+    pub own_text: String,
+    /// What the file looked like when it was graded last: a watcher event that leaves it
+    /// unchanged (the grader opening it, an editor reading it) grades nothing.
+    graded_stamp: Option<FileStamp>,
+}
+
+/// A file's identity and last change, as `stat` gives them (reading them is no event).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FileStamp {
+    inode: u64,
+    size: u64,
+    modified: (i64, i64),
+    changed: (i64, i64),
+}
+
+impl FileStamp {
+    fn of(path: &Path) -> Option<FileStamp> {
+        use std::os::unix::fs::MetadataExt;
+        let meta = std::fs::metadata(path).ok()?;
+        Some(FileStamp {
+            inode: meta.ino(),
+            size: meta.size(),
+            modified: (meta.mtime(), meta.mtime_nsec()),
+            changed: (meta.ctime(), meta.ctime_nsec()),
+        })
+    }
 }
 
 impl App {
@@ -144,6 +175,9 @@ impl App {
             mode,
             scroll: 0,
             graded: false,
+            runs: 0,
+            own_text: String::new(),
+            graded_stamp: None,
         }
     }
 
@@ -219,8 +253,10 @@ impl App {
     /// Grades the current exercise's file now.
     pub fn grade(&mut self) {
         self.graded = true;
+        self.runs += 1;
         let file = self.file();
         if !file.is_file() {
+            self.graded_stamp = None;
             self.last = None;
             self.message = Some(format!(
                 "{} does not exist: press x to write the starter again",
@@ -228,6 +264,8 @@ impl App {
             ));
             return;
         }
+        self.graded_stamp = FileStamp::of(&file);
+        self.own_text = std::fs::read_to_string(&file).unwrap_or_default();
         let shown = self.shown_file();
         let last = run::grade(&self.grader, self.exercise(), &file, &shown);
         let passed = last.passed();
@@ -248,14 +286,18 @@ impl App {
         }
     }
 
-    /// A watched file changed: the current exercise's file is graded again.
-    pub fn file_changed(&mut self, path: &Path) {
-        if self.mode == WatchMode::Manual {
-            return;
+    /// A watched file had an event: the current exercise's file is graded again if it
+    /// changed since its last grade. Returns whether it was.
+    pub fn file_changed(&mut self, path: &Path) -> bool {
+        if self.mode == WatchMode::Manual || path != self.file() {
+            return false;
         }
-        if path == self.file() {
-            self.grade();
+        let stamp = FileStamp::of(path);
+        if stamp.is_some() && stamp == self.graded_stamp {
+            return false;
         }
+        self.grade();
+        true
     }
 
     /// Moves to exercise `index` and grades it.

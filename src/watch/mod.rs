@@ -125,19 +125,24 @@ fn event_loop<B: Backend>(
 where
     B::Error: Send + Sync + 'static,
 {
+    let mut redraw = true;
     loop {
-        terminal.draw(|frame| view::draw(frame, app))?;
-        if std::mem::take(&mut app.graded)
-            && let Some(drawn) = drawn
-        {
-            let _ = drawn.send(Instant::now());
+        if redraw {
+            terminal.draw(|frame| view::draw(frame, app))?;
+            if std::mem::take(&mut app.graded)
+                && let Some(drawn) = drawn
+            {
+                let _ = drawn.send(Instant::now());
+            }
         }
         let Ok(event) = receiver.recv() else {
             return Ok(WatchExit::InputClosed);
         };
+        redraw = true;
         let action = match event {
             WatchEvent::FileChanged(path) => {
-                app.file_changed(&path);
+                // An event that changed nothing (the grader opening the file) draws nothing.
+                redraw = app.file_changed(&path);
                 Action::Continue
             }
             WatchEvent::Key(key) => app.key(key),
@@ -179,9 +184,16 @@ fn bench(
         let mut times = Vec::new();
         for number in 0..saves + 3 {
             std::thread::sleep(Duration::from_millis(40));
+            // A late second event of the last save may have drawn again: not this save's.
+            while drawn.try_recv().is_ok() {}
             let started = Instant::now();
             fs_err::write(&file, format!("{original}\n# save {number}\n"))?;
-            let at = drawn.recv_timeout(Duration::from_secs(30))?;
+            let at = loop {
+                let at = drawn.recv_timeout(Duration::from_secs(30))?;
+                if at > started {
+                    break at;
+                }
+            };
             if number >= 3 {
                 times.push((at - started).as_secs_f64() * 1000.0);
             }

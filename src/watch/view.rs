@@ -149,9 +149,10 @@ fn exercise(frame: &mut Frame<'_>, app: &App, area: Rect) {
         None => (" Last run: not run yet ".to_string(), Vec::new()),
         Some(last) => (
             format!(
-                " Last run: {} · {} ms ",
+                " Last run: {} · {} ms · run {} ",
                 last.summary(),
-                last.took.as_millis()
+                last.took.as_millis(),
+                app.runs
             ),
             run_lines(last),
         ),
@@ -286,9 +287,8 @@ fn solved(frame: &mut Frame<'_>, app: &App, area: Rect) {
     );
     let [mine, reference] =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(code);
-    let own = std::fs::read_to_string(app.file()).unwrap_or_default();
     frame.render_widget(
-        Paragraph::new(text_lines(&own))
+        Paragraph::new(text_lines(&app.own_text))
             .block(Block::bordered().title(format!(" Yours: {} ", app.shown_file()))),
         mine,
     );
