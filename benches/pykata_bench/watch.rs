@@ -225,7 +225,7 @@ pub fn run(options: &Options, root: &Path) -> Section {
          `pykata init`, the exercise's file holding its reference solution: a thread of watch mode \
          saves the file (its text plus a changing comment) every 40 ms or so, and the time runs from \
          the start of the write until the verdict is drawn, on a headless 120x40 screen, by the real \
-         loop: the file watcher's event, its 15 ms debounce, the grade (the reference's run cached \
+         loop: the file watcher's event, its 10 ms debounce, the grade (the reference's run cached \
          for the session's seed), the drawing. Three saves of warm-up are left out.\n\n{}",
         table(
             &[

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 /// Quiet time after the last event of a file before it is graded: an editor's write,
 /// truncate and rename of one save come as one.
-pub const DEBOUNCE: Duration = Duration::from_millis(15);
+pub const DEBOUNCE: Duration = Duration::from_millis(10);
 
 /// How often a polling watcher looks at the files.
 pub const POLL_INTERVAL: Duration = Duration::from_millis(300);
