@@ -245,6 +245,35 @@ fn watch_mode_end_to_end_in_a_real_terminal() {
     // l: the list, filtered by a search; Enter jumps back to the first exercise.
     tmux.keys(&["l"]);
     tmux.wait_for(&["Exercises and quizzes", "quiz: fundamentals"]);
+    // Filters: status "to do" hides the exercise just solved; a topic filter; back to all.
+    tmux.keys(&["f"]);
+    let screen = tmux.wait_for(&["status (f): to do"]);
+    assert!(!screen.contains("✓ done"), "{screen}");
+    tmux.keys(&["f", "f", "t"]);
+    let screen = tmux.wait_for(&["status (f): all"]);
+    assert!(!screen.contains("topic (t): all"), "{screen}");
+    let topics = screen.matches("topic (t): ").count();
+    assert_eq!(topics, 1, "{screen}");
+    // Each t moves to the next topic, and after the last back to all.
+    let filter_line = |screen: &str| {
+        screen
+            .lines()
+            .find(|line| line.contains("topic (t): "))
+            .unwrap_or("")
+            .to_string()
+    };
+    let mut line = filter_line(&screen);
+    for _ in 0..100 {
+        if line.contains("topic (t): all") {
+            break;
+        }
+        tmux.keys(&["t"]);
+        let previous = line.clone();
+        line = filter_line(
+            &tmux.wait_until("the next topic", |screen| filter_line(screen) != previous),
+        );
+    }
+    assert!(line.contains("topic (t): all"), "{line}");
     tmux.keys(&["/"]);
     for ch in first.chars() {
         tmux.keys(&[&ch.to_string()]);

@@ -504,12 +504,14 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                     }
                 }
             }
-            writeln!(
-                out,
-                "{} exercises verified, {failed} with problems (seed {})",
-                exercises.len(),
-                grader.seed
-            )?;
+            if !exercises.is_empty() || quizzes.is_empty() {
+                writeln!(
+                    out,
+                    "{} exercises verified, {failed} with problems (seed {})",
+                    exercises.len(),
+                    grader.seed
+                )?;
+            }
             if !quizzes.is_empty() {
                 writeln!(
                     out,
