@@ -103,6 +103,10 @@ pub struct App {
     pub mode: WatchMode,
     /// Lines scrolled in the long pane (the run's report, or the explanation).
     pub scroll: u16,
+    /// Lines scrolled in the task pane (Tab moves the arrows there and back).
+    pub task_scroll: u16,
+    /// Whether the arrows scroll the task rather than the report.
+    pub task_focus: bool,
     /// Set by every grade; the loop clears it once the result is drawn (benchmarks).
     pub graded: bool,
     /// Grades made since watch mode started, shown so a save is seen to be noticed even
@@ -114,6 +118,8 @@ pub struct App {
     /// What the file looked like when it was graded last: a watcher event that leaves it
     /// unchanged (the grader opening it, an editor reading it) grades nothing.
     graded_stamp: Option<FileStamp>,
+    /// Whether the sandbox's partial isolation has been said.
+    isolation_noticed: bool,
 }
 
 /// A file's identity and last change, as `stat` gives them (reading them is no event).
@@ -174,10 +180,13 @@ impl App {
             message: None,
             mode,
             scroll: 0,
+            task_scroll: 0,
+            task_focus: false,
             graded: false,
             runs: 0,
             own_text: String::new(),
             graded_stamp: None,
+            isolation_noticed: false,
         }
     }
 
@@ -268,6 +277,18 @@ impl App {
         self.own_text = std::fs::read_to_string(&file).unwrap_or_default();
         let shown = self.shown_file();
         let last = run::grade(&self.grader, self.exercise(), &file, &shown);
+        // Said once, as `pykata check` says it: the sandbox gave less than full isolation.
+        if let Some(isolation) = &last.report.isolation
+            && isolation.level != "full"
+            && !self.isolation_noticed
+        {
+            self.isolation_noticed = true;
+            self.message = Some(format!(
+                "grading with {} isolation: {} (run `pykata doctor`)",
+                isolation.level,
+                isolation.missing.join("; ")
+            ));
+        }
         let passed = last.passed();
         self.last = Some(last);
         if passed {
@@ -306,6 +327,7 @@ impl App {
         self.progress.current = Some(self.exercise().meta.id.clone());
         self.save();
         self.scroll = 0;
+        self.task_scroll = 0;
         self.screen = Screen::Exercise;
         self.grade();
     }
@@ -413,14 +435,33 @@ impl App {
                 None => self.message = Some("no quiz is bundled".into()),
             },
             KeyCode::Esc | KeyCode::Enter => self.screen = Screen::Exercise,
-            KeyCode::Down | KeyCode::Char('j') => self.scroll = self.scroll.saturating_add(1),
-            KeyCode::Up | KeyCode::Char('k') => self.scroll = self.scroll.saturating_sub(1),
-            KeyCode::PageDown | KeyCode::Char(' ') => self.scroll = self.scroll.saturating_add(10),
-            KeyCode::PageUp => self.scroll = self.scroll.saturating_sub(10),
-            KeyCode::Home => self.scroll = 0,
+            KeyCode::Tab if matches!(self.screen, Screen::Exercise) => {
+                self.task_focus = !self.task_focus;
+            }
+            KeyCode::Down | KeyCode::Char('j') => {
+                *self.scrolled() = self.scrolled().saturating_add(1)
+            }
+            KeyCode::Up | KeyCode::Char('k') => {
+                *self.scrolled() = self.scrolled().saturating_sub(1)
+            }
+            KeyCode::PageDown | KeyCode::Char(' ') => {
+                *self.scrolled() = self.scrolled().saturating_add(10);
+            }
+            KeyCode::PageUp => *self.scrolled() = self.scrolled().saturating_sub(10),
+            KeyCode::Home => *self.scrolled() = 0,
             _ => {}
         }
         Action::Continue
+    }
+
+    /// The scroll offset the arrows move: the task's on the exercise screen when Tab gave
+    /// it the focus, else the long pane's.
+    fn scrolled(&mut self) -> &mut u16 {
+        if self.task_focus && matches!(self.screen, Screen::Exercise) {
+            &mut self.task_scroll
+        } else {
+            &mut self.scroll
+        }
     }
 
     fn reset(&mut self) {

@@ -122,14 +122,20 @@ fn exercise(frame: &mut Frame<'_>, app: &App, area: Rect) {
     ])
     .areas(area);
     let readme = app.exercise().file_text("README.md").unwrap_or_default();
+    let focus = |focused: bool| if focused { YELLOW } else { Style::new() };
     frame.render_widget(
         Paragraph::new(text_lines(&readme))
             .wrap(Wrap { trim: false })
-            .block(Block::bordered().title(format!(
-                " Task: {} (edit {}) ",
-                meta.title,
-                app.shown_file()
-            ))),
+            .scroll((app.task_scroll, 0))
+            .block(
+                Block::bordered()
+                    .border_style(focus(app.task_focus))
+                    .title(format!(
+                        " Task: {} (edit {}) · Tab, ↑↓ to scroll ",
+                        meta.title,
+                        app.shown_file()
+                    )),
+            ),
         task,
     );
     if shown > 0 {
@@ -166,7 +172,11 @@ fn exercise(frame: &mut Frame<'_>, app: &App, area: Rect) {
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
             .scroll((app.scroll, 0))
-            .block(Block::bordered().title(Span::styled(title, style))),
+            .block(
+                Block::bordered()
+                    .border_style(focus(!app.task_focus))
+                    .title(Span::styled(title, style)),
+            ),
         run,
     );
 }
