@@ -469,11 +469,12 @@ fn quiz(frame: &mut Frame<'_>, app: &App, view: &QuizView, area: Rect) {
 fn confirm_reset(frame: &mut Frame<'_>, app: &App) {
     let area = frame.area();
     let width = area.width.min(70);
+    let height = 5.min(area.height);
     let popup = Rect {
         x: area.x + (area.width - width) / 2,
-        y: area.y + area.height / 3,
+        y: area.y + (area.height - height) / 3,
         width,
-        height: 5.min(area.height),
+        height,
     };
     frame.render_widget(Clear, popup);
     frame.render_widget(
