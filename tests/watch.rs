@@ -528,3 +528,26 @@ fn the_last_exercise_solved_leads_to_the_final_screen() {
     tmux.keys(&["q"]);
     tmux.wait_for(&["EXITED:0"]);
 }
+
+#[test]
+fn a_corrupt_progress_file_is_said_on_screen_and_progress_starts_fresh() {
+    let dir = tempfile::tempdir().unwrap();
+    let workspace = dir.path().join("practice6");
+    Pykata::new()
+        .arg("init")
+        .arg(&workspace)
+        .run()
+        .expect_code(0);
+    std::fs::write(
+        workspace.join("pykata-progress.toml"),
+        "<<<<<<< HEAD\ndone = [\n",
+    )
+    .unwrap();
+    let Some(tmux) = Tmux::start(&workspace, 140, 40) else {
+        return;
+    };
+    tmux.wait_for(&["could not be read", "fresh progress", "0/"]);
+    assert!(workspace.join("pykata-progress.toml.bad").is_file());
+    tmux.keys(&["q"]);
+    tmux.wait_for(&["EXITED:0"]);
+}
