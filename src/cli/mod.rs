@@ -105,8 +105,8 @@ struct WatchArgs {
     poll: bool,
     /// Measure save to verdict: save the current exercise's file N times, through the real
     /// loop on a headless screen, and print the times.
-    #[arg(long, value_name = "N", hide = true)]
-    bench: Option<usize>,
+    #[arg(long, value_name = "N", hide = true, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    bench: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -255,7 +255,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Watch(args) => crate::cli::practice::watch(crate::watch::WatchSettings {
             manual_run: args.manual_run,
             poll: args.poll,
-            bench: args.bench,
+            bench: args.bench.map(|saves| saves as usize),
             notice: None,
         }),
         Command::Quiz { topic, count } => crate::cli::practice::quiz(topic, count as usize),
