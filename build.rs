@@ -26,6 +26,7 @@ use std::process::Command;
 fn main() {
     println!("cargo:rerun-if-changed=harness");
     println!("cargo:rerun-if-changed=exercises");
+    println!("cargo:rerun-if-changed=quizzes");
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=src");
     // pyo3-build-config already asks cargo to rerun on PYO3_PYTHON, PYO3_CONFIG_FILE and PATH

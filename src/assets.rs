@@ -1,4 +1,4 @@
-//! The files embedded in the binary (the harness and the bundled catalogue) and their
+//! The files embedded in the binary (the harness, the bundled catalogue and quizzes) and their
 //! unpacking into a private folder, so `pykata` works from any folder with nothing else
 //! installed.
 //!
@@ -47,6 +47,9 @@ pub fn register_catalogue(catalogue: &'static Dir<'static>) {
 pub fn catalogue() -> &'static Dir<'static> {
     CATALOGUE.get().copied().unwrap_or(&EMPTY)
 }
+
+/// The bundled quizzes (`quizzes/`): never unpacked, read from the binary.
+pub static QUIZZES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/quizzes");
 
 /// The embedded files written out to a private temporary folder, removed on drop. Each
 /// pykata process unpacks its own copy, so nothing a previous run left behind (or a

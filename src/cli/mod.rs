@@ -1,6 +1,8 @@
 //! The command line: clap definitions, their resolution into settings, and the dispatch of
 //! each command. The only module that knows clap.
 
+mod practice;
+
 use crate::assets::Unpacked;
 use crate::exercise::Catalogue;
 use crate::grade::Grader;
@@ -18,14 +20,38 @@ use std::time::Duration;
 /// Grades Python code: bundled exercises against their reference, and plain folders of
 /// unittest or pytest-style tests.
 #[derive(Debug, Parser)]
-#[command(name = "pykata", version, about, propagate_version = true)]
+#[command(
+    name = "pykata",
+    version,
+    about,
+    propagate_version = true,
+    args_conflicts_with_subcommands = true
+)]
 struct Cli {
+    /// Without a command: watch mode (`pykata watch`), with its options.
+    #[command(flatten)]
+    watch: WatchArgs,
     #[command(subcommand)]
     command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Practise in a workspace (the default): the current exercise, graded on every save.
+    Watch(WatchArgs),
+    /// Answer quiz questions in the terminal, one key per option.
+    Quiz {
+        /// The quiz's topic (fundamentals, concurrency...); none means every topic.
+        topic: Option<String>,
+        /// How many questions.
+        #[arg(long, short = 'n', default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=1000))]
+        count: u64,
+    },
+    /// Put an exercise's starter back in the workspace (your file is kept in .pykata-backups/).
+    Reset {
+        /// The exercise id (see `pykata list`).
+        id: String,
+    },
     /// Create a practice workspace: each bundled exercise's task and starter file.
     Init {
         /// Where to create it.
@@ -53,9 +79,11 @@ enum Command {
         /// The exercise id (see `pykata list`).
         id: String,
     },
-    /// Check exercises as an author: references pass, starters and mutants fail.
+    /// Check exercises and quizzes as an author: references pass, starters and mutants fail,
+    /// every quiz item is well formed and its code prints its correct option.
     Verify {
-        /// Bundled exercise ids or exercise folders; none means the whole catalogue.
+        /// Bundled exercise ids, exercise folders, quiz topics or quiz files (*.toml); none
+        /// means the whole catalogue and every bundled quiz.
         exercises: Vec<String>,
         /// Interpreter to run (implies the subprocess engine).
         #[arg(long)]
@@ -64,6 +92,21 @@ enum Command {
         #[arg(long, value_enum, default_value = "auto")]
         engine: EngineArg,
     },
+}
+
+#[derive(Debug, Default, clap::Args)]
+struct WatchArgs {
+    /// Grade only when you press r, not on every save.
+    #[arg(long)]
+    manual_run: bool,
+    /// Look for saves by polling, for file systems whose events do not arrive (pykata
+    /// switches to it by itself on network file systems and WSL's Windows drives).
+    #[arg(long)]
+    poll: bool,
+    /// Measure save to verdict: save the current exercise's file N times, through the real
+    /// loop on a headless screen, and print the times.
+    #[arg(long, value_name = "N", hide = true, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    bench: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -207,15 +250,25 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<u8> {
-    let Some(command) = cli.command else {
-        Cli::parse_from(["pykata", "--help"]);
-        return Ok(0);
-    };
+    let command = cli.command.unwrap_or(Command::Watch(cli.watch));
     match command {
+        Command::Watch(args) => crate::cli::practice::watch(crate::watch::WatchSettings {
+            manual_run: args.manual_run,
+            poll: args.poll,
+            bench: args.bench.map(|saves| saves as usize),
+            notice: None,
+        }),
+        Command::Quiz { topic, count } => crate::cli::practice::quiz(topic, count as usize),
+        Command::Reset { id } => crate::cli::practice::reset(&id),
         Command::Check(args) => {
             let settings = args.into_settings();
-            let mut reporter = reporter_for(settings.format, settings.color);
-            let stats = check(&settings, reporter.as_mut())?;
+            let mut collected = crate::report::Collector::default();
+            let stats = {
+                let mut reporter = reporter_for(settings.format, settings.color);
+                let mut both = crate::cli::practice::Both(reporter.as_mut(), &mut collected);
+                check(&settings, &mut both)?
+            };
+            crate::cli::practice::record_passes(&collected.reports);
             Ok(stats.exit_code())
         }
         Command::Init { dir } => {
@@ -229,17 +282,22 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 outcome.created.len(),
                 outcome.kept.len()
             )?;
+            writeln!(
+                out,
+                "Start practising (pykata grades your file every time you save it):"
+            )?;
+            writeln!(out, "    cd {} && pykata", dir.display())?;
             if let Some(first) = catalogue.exercises().first() {
                 let file = dir
                     .join(&first.meta.id)
                     .join(format!("{}.py", first.meta.module));
                 writeln!(
                     out,
-                    "Start with {}/README.md, edit {}, then run:",
+                    "Or without the full-screen view: read {}/README.md, edit {}, then `pykata check {}`.",
                     dir.join(&first.meta.id).display(),
+                    file.display(),
                     file.display()
                 )?;
-                writeln!(out, "    pykata check {}", file.display())?;
             }
             Ok(0)
         }
@@ -303,26 +361,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             }
             Ok(if diagnosis.healthy() { 0 } else { 1 })
         }
-        Command::List => {
-            let catalogue = Catalogue::bundled()?;
-            let mut out = anstream::stdout();
-            for exercise in catalogue.exercises() {
-                let meta = &exercise.meta;
-                let minutes = meta
-                    .estimated_minutes
-                    .map_or_else(String::new, |minutes| format!("~{minutes} min"));
-                writeln!(
-                    out,
-                    "{:<20} {:<16} {:<7} {:<8} {}",
-                    meta.id,
-                    meta.topic,
-                    meta.difficulty.as_str(),
-                    minutes,
-                    meta.title
-                )?;
-            }
-            Ok(0)
-        }
+        Command::List => crate::cli::practice::list(),
         Command::Explain { path, submission } => {
             let file = submission.clone().unwrap_or_else(|| PathBuf::from(&path));
             let settings = CheckSettings {
@@ -402,7 +441,17 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             engine,
         } => {
             let catalogue = Catalogue::bundled()?;
-            let exercises = exercises_to_verify(&exercises, &catalogue)?;
+            let (quiz_arguments, exercise_arguments): (Vec<String>, Vec<String>) = exercises
+                .iter()
+                .cloned()
+                .partition(|argument| crate::cli::practice::is_quiz_argument(argument));
+            let quizzes =
+                crate::cli::practice::quizzes_to_verify(&quiz_arguments, exercises.is_empty())?;
+            let exercises = if exercise_arguments.is_empty() && !exercises.is_empty() {
+                Vec::new()
+            } else {
+                exercises_to_verify(&exercise_arguments, &catalogue)?
+            };
             let unpacked = Unpacked::new().context("failed to unpack the harness")?;
             let (engine, notice) = choose_engine(
                 engine_choice(engine, &python),
@@ -434,13 +483,47 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                     }
                 }
             }
-            writeln!(
-                out,
-                "{} exercises verified, {failed} with problems (seed {})",
-                exercises.len(),
-                grader.seed
-            )?;
-            Ok(if failed == 0 { 0 } else { 1 })
+            let mut quiz_failed = 0;
+            let mut items = 0;
+            for quiz in &quizzes {
+                let verification = crate::quiz::verify::verify_quiz(&grader, quiz);
+                items += verification.items;
+                let green = anstyle::AnsiColor::Green.on_default();
+                let red = anstyle::AnsiColor::Red.on_default();
+                if verification.problems.is_empty() {
+                    writeln!(
+                        out,
+                        "{green}ok{green:#}   {} ({} items, {} run)",
+                        verification.path, verification.items, verification.runs
+                    )?;
+                } else {
+                    quiz_failed += 1;
+                    writeln!(out, "{red}FAIL{red:#} {}", verification.path)?;
+                    for problem in &verification.problems {
+                        writeln!(out, "       {problem}")?;
+                    }
+                }
+            }
+            if !exercises.is_empty() || quizzes.is_empty() {
+                writeln!(
+                    out,
+                    "{} exercises verified, {failed} with problems (seed {})",
+                    exercises.len(),
+                    grader.seed
+                )?;
+            }
+            if !quizzes.is_empty() {
+                writeln!(
+                    out,
+                    "{} quiz files ({items} items) verified, {quiz_failed} with problems",
+                    quizzes.len()
+                )?;
+            }
+            Ok(if failed == 0 && quiz_failed == 0 {
+                0
+            } else {
+                1
+            })
         }
     }
 }

@@ -202,6 +202,35 @@ impl Engine {
     }
 }
 
+impl Engine {
+    /// Runs a stand-alone Python snippet in the sandbox: `python -I -c CODE` with no input,
+    /// `scratch` as its working folder, nothing of the grader's visible. `pykata verify`
+    /// runs quiz items' code with it.
+    pub fn run_snippet(
+        &self,
+        code: &str,
+        scratch: &Path,
+        limits: &Limits,
+    ) -> Result<RunOutput, EngineError> {
+        let (pipes, fds) = make_pipes().map_err(EngineError::Supervise)?;
+        let job = Job {
+            harness_args: Vec::new(),
+            scratch: scratch.to_path_buf(),
+            visible: Vec::new(),
+            limits: *limits,
+            known_lines: None,
+        };
+        let main = ChildMain::Exec {
+            program: self.interpreter.executable.clone(),
+            args: vec!["-I".into(), "-B".into(), "-c".into(), code.into()],
+            env: child_environment(scratch),
+        };
+        let child = crate::sandbox::spawn(&self.sandbox_plan(&job), fds, main)?;
+        let isolation = child.isolation.clone();
+        supervise(&child, pipes, limits, Some(isolation), None).map_err(EngineError::Supervise)
+    }
+}
+
 /// The whole environment of a child: nothing of the grader's leaks in.
 fn child_environment(scratch: &Path) -> Vec<(OsString, OsString)> {
     vec![

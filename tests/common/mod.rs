@@ -58,13 +58,23 @@ impl Run {
 /// Builds one invocation of `pykata`.
 pub struct Pykata {
     command: Command,
+    stdin: Option<String>,
 }
 
 impl Pykata {
     pub fn new() -> Pykata {
         let mut command = Command::new(env!("CARGO_BIN_EXE_pykata"));
         command.env("NO_COLOR", "1").env_remove("CLICOLOR_FORCE");
-        Pykata { command }
+        Pykata {
+            command,
+            stdin: None,
+        }
+    }
+
+    /// Text given on stdin (otherwise stdin is empty).
+    pub fn stdin_text(mut self, text: &str) -> Pykata {
+        self.stdin = Some(text.to_string());
+        self
     }
 
     pub fn arg(mut self, arg: impl AsRef<std::ffi::OsStr>) -> Pykata {
@@ -97,10 +107,22 @@ impl Pykata {
     }
 
     pub fn run(mut self) -> Run {
-        let output = self
-            .command
-            .output()
-            .expect("failed to run the pykata binary");
+        let output = match self.stdin.take() {
+            None => self.command.output(),
+            Some(text) => {
+                use std::io::Write;
+                let mut child = self
+                    .command
+                    .stdin(std::process::Stdio::piped())
+                    .stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .expect("failed to run the pykata binary");
+                let _ = child.stdin.take().unwrap().write_all(text.as_bytes());
+                child.wait_with_output()
+            }
+        }
+        .expect("failed to run the pykata binary");
         Run {
             code: output.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
