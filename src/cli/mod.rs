@@ -70,6 +70,11 @@ enum Command {
 enum FormatArg {
     Human,
     Json,
+    Junit,
+    Tap,
+    Gradescope,
+    Exercism,
+    Github,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -152,6 +157,11 @@ impl CheckArgs {
             format: match self.format {
                 FormatArg::Human => Format::Human,
                 FormatArg::Json => Format::Json,
+                FormatArg::Junit => Format::Junit,
+                FormatArg::Tap => Format::Tap,
+                FormatArg::Gradescope => Format::Gradescope,
+                FormatArg::Exercism => Format::Exercism,
+                FormatArg::Github => Format::Github,
             },
             engine: engine_choice(self.engine, &self.python),
             python: self.python,
