@@ -91,7 +91,7 @@ fn csv_rows(out: &Path) -> Vec<Vec<String>> {
 
 fn row<'a>(rows: &'a [Vec<String>], id: &str) -> &'a Vec<String> {
     rows.iter()
-        .find(|row| row[0] == id)
+        .find(|row| row[0].eq_ignore_ascii_case(id))
         .unwrap_or_else(|| panic!("no row for {id}: {rows:?}"))
 }
 
