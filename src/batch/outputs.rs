@@ -129,7 +129,7 @@ pub fn class_view(
             });
         }
     }
-    students.sort_by(|a, b| a.id.to_lowercase().cmp(&b.id.to_lowercase()));
+    students.sort_by_key(|student| student.id.to_lowercase());
     ClassView {
         exercise: exercise.to_string(),
         students,

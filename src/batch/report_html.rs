@@ -124,9 +124,9 @@ fn histogram(page: &mut String, view: &ClassView, graded: &[&Student]) {
         let x = 10 + index * (bar + 4);
         let low = index * 100 / BINS;
         let high = (index + 1) * 100 / BINS;
-        let _ = write!(
+        let _ = writeln!(
             page,
-            "<g class=\"bin\" data-count=\"{count}\" data-range=\"{low}-{high}%\"><rect x=\"{x}\" y=\"{}\" width=\"{bar}\" height=\"{h}\"><title>{low}-{high}%: {count}</title></rect><text x=\"{}\" y=\"{}\">{count}</text><text class=\"axis\" x=\"{}\" y=\"{}\">{low}%</text></g>\n",
+            "<g class=\"bin\" data-count=\"{count}\" data-range=\"{low}-{high}%\"><rect x=\"{x}\" y=\"{}\" width=\"{bar}\" height=\"{h}\"><title>{low}-{high}%: {count}</title></rect><text x=\"{}\" y=\"{}\">{count}</text><text class=\"axis\" x=\"{}\" y=\"{}\">{low}%</text></g>",
             height - h + 16,
             x + bar / 2,
             height - h + 12,

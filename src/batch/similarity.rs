@@ -19,6 +19,8 @@ const WINDOW: usize = 4;
 const MIN_SHARE: f64 = 0.6;
 /// ...and at least this many fingerprints.
 const MIN_SHARED: usize = 8;
+/// Lines between two matches that still make them one region.
+const GAP: usize = 3;
 /// The most pairs reported.
 const MAX_PAIRS: usize = 50;
 
@@ -268,7 +270,7 @@ pub fn similar_pairs(view: &ClassView) -> Vec<Pair> {
             sources.push((student.id.clone(), source));
         }
     }
-    let prints: Vec<(Vec<Token>, Vec<(u64, usize)>)> = sources
+    let prints: Vec<Printed> = sources
         .iter()
         .map(|(_, source)| {
             let tokens = tokenize(source);
@@ -363,8 +365,9 @@ fn regions(
         let a = lines(&first.0, *position);
         let b = lines(&second.0, *other);
         match matches.last_mut() {
+            // Fingerprints are sparse: a gap of a few lines in both sources is one region.
             Some((last_a, last_b))
-                if a.0 <= last_a.1 + 1 && b.0 <= last_b.1 + 1 && b.0 + 1 >= last_b.0 =>
+                if a.0 <= last_a.1 + GAP && b.0 <= last_b.1 + GAP && b.1 + GAP >= last_b.1 =>
             {
                 last_a.1 = last_a.1.max(a.1);
                 last_b.1 = last_b.1.max(b.1);
