@@ -55,6 +55,13 @@ fn generated_class(root: &Path) -> PathBuf {
         .unwrap()
         .set_len(100 << 20)
         .unwrap();
+    // A link to another student's file (git keeps symbolic links).
+    std::fs::create_dir_all(folder("mallory")).unwrap();
+    std::os::unix::fs::symlink(
+        folder("alice").join("lru_cache.py"),
+        folder("mallory").join("lru_cache.py"),
+    )
+    .unwrap();
     write(&folder("ivan").join("lru_cache.py"), correct());
     write(&folder("Ivan").join("lru_cache.py"), mutant());
     class
@@ -64,7 +71,7 @@ fn roster(root: &Path) -> PathBuf {
     let path = root.join("roster.csv");
     write(
         &path,
-        "login,name\nalice,Alice Liddell\nbob,Bob Builder\ncarol,Carol Danvers\ndave,Dave Bowman\neve,Eve Moneypenny\nfrank,Frank Poole\ngrace,Grace Hopper\nheidi,Heidi Klum\nivan,Ivan Ivanov\nzoe,Zoe Missing\n",
+        "login,name\nalice,Alice Liddell\nbob,Bob Builder\ncarol,Carol Danvers\ndave,Dave Bowman\neve,Eve Moneypenny\nfrank,Frank Poole\ngrace,Grace Hopper\nheidi,Heidi Klum\nivan,Ivan Ivanov\nzoe,Zoe Missing\nalice,Alice Again\n",
     );
     path
 }
@@ -106,6 +113,7 @@ fn grades_a_generated_class() {
         .run()
         .expect_code(1);
     assert!(run.stderr.contains("outputs in"), "{run:#?}");
+    assert!(run.stderr.contains("lists alice twice"), "{run:#?}");
     assert!(
         !run.stderr.contains('█'),
         "no progress bar when stderr is not a terminal"
@@ -157,6 +165,7 @@ fn grades_a_generated_class() {
         ("grace", "empty folder"),
         ("heidi", "too large"),
         ("ivan", "duplicate student id"),
+        ("mallory", "symbolic link refused"),
     ] {
         let student = row(&rows, id);
         assert_eq!(student[4], "error", "{student:?}");

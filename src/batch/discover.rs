@@ -52,6 +52,11 @@ pub fn discover(arguments: &[PathBuf]) -> Result<Class, String> {
     } else {
         arguments.to_vec()
     };
+    // Absolute paths (links not resolved): the gradebook's paths stay valid from any folder.
+    let entries: Vec<PathBuf> = entries
+        .into_iter()
+        .map(|path| std::path::absolute(&path).unwrap_or(path))
+        .collect();
     for path in entries {
         let name = path
             .file_name()
@@ -130,6 +135,14 @@ fn classroom_prefix(found: &[(String, PathBuf)]) -> String {
 /// Why a submission cannot be read, if it cannot: missing, unreadable, empty, too big,
 /// binary.
 fn readable_problem(path: &Path) -> Option<String> {
+    // A symbolic link could point at another student's work or at a file of the grading
+    // machine: a submission is graded only as the files it holds itself.
+    if std::fs::symlink_metadata(path).is_ok_and(|metadata| metadata.file_type().is_symlink()) {
+        return Some(format!(
+            "symbolic link refused: {} is a link, not a file or folder of its own",
+            path.display()
+        ));
+    }
     let metadata = match std::fs::metadata(path) {
         Ok(metadata) => metadata,
         Err(error) => return Some(format!("cannot read {}: {error}", path.display())),
@@ -140,6 +153,12 @@ fn readable_problem(path: &Path) -> Option<String> {
             return Some(format!(
                 "cannot read the folder {}: {error}",
                 path.display()
+            ));
+        }
+        if let Some(link) = first_link(path) {
+            return Some(format!(
+                "symbolic link refused: {} is a link, not a file of its own",
+                link.display()
             ));
         }
         if files.is_empty() {
@@ -191,7 +210,31 @@ fn file_problem(file: &Path) -> Option<String> {
     None
 }
 
-/// Every file below `folder` (hidden folders and caches left out), with its size.
+/// The first symbolic link below `folder` (hidden folders and caches left out).
+fn first_link(folder: &Path) -> Option<PathBuf> {
+    let mut entries: Vec<_> = std::fs::read_dir(folder)
+        .ok()?
+        .filter_map(Result::ok)
+        .collect();
+    entries.sort_by_key(|entry| entry.file_name());
+    entries.into_iter().find_map(|entry| {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') || name == "__pycache__" {
+            return None;
+        }
+        let kind = entry.file_type().ok()?;
+        if kind.is_symlink() {
+            Some(entry.path())
+        } else if kind.is_dir() {
+            first_link(&entry.path())
+        } else {
+            None
+        }
+    })
+}
+
+/// Every file below `folder` (hidden folders, caches and symbolic links left out), with
+/// its size.
 pub fn walk(folder: &Path, files: &mut Vec<(PathBuf, u64)>) -> std::io::Result<()> {
     let mut entries: Vec<_> = std::fs::read_dir(folder)?.filter_map(Result::ok).collect();
     entries.sort_by_key(|entry| entry.file_name());
@@ -284,6 +327,9 @@ pub fn shard_of(id: &str, count: u32) -> u32 {
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Roster {
     pub students: Vec<(String, String)>,
+    /// Problems found in the roster (a student listed twice), shown in the report.
+    #[serde(default)]
+    pub notes: Vec<String>,
 }
 
 impl Roster {
@@ -342,11 +388,12 @@ impl Roster {
                 continue;
             }
             if !seen.insert(id.to_lowercase()) {
-                return Err(format!(
-                    "roster {} lists {id} twice (line {})",
+                roster.notes.push(format!(
+                    "the roster {} lists {id} twice (line {}): the first line is used",
                     path.display(),
                     number + 1
                 ));
+                continue;
             }
             let name = name_column
                 .and_then(|column| row.get(column).cloned())

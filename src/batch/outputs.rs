@@ -103,6 +103,7 @@ pub fn class_view(
         })
         .collect();
     if let Some(roster) = roster {
+        notes.extend(roster.notes.iter().cloned());
         let matched = rows
             .iter()
             .filter(|row| roster.name_of(&row.id).is_some())
