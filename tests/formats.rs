@@ -206,3 +206,19 @@ fn github_annotations_are_capped_per_step() {
     assert_eq!(errors, 10, "{}", run.stdout);
     assert!(run.stdout.contains("more failures were not annotated"));
 }
+
+#[test]
+fn github_writes_a_step_summary_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let summary = dir.path().join("summary.md");
+    Pykata::new()
+        .args(["check", "lru_cache", "--seed", "7", "--format", "github"])
+        .arg("--submission")
+        .arg(mutant())
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .run()
+        .expect_code(1);
+    let text = std::fs::read_to_string(&summary).unwrap();
+    assert!(text.starts_with("| PATH | status | score |"), "{text}");
+    assert!(text.contains("| lru_cache | Fail | 14/16 |"), "{text}");
+}
