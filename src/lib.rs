@@ -10,6 +10,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod assets;
+pub mod batch;
 pub mod cli;
 pub mod doctor;
 pub mod engine;

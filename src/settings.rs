@@ -11,6 +11,16 @@ pub enum Format {
     Human,
     /// JSON Lines: one object per graded path.
     Json,
+    /// One JUnit XML document for the whole run.
+    Junit,
+    /// TAP version 14.
+    Tap,
+    /// Gradescope's results.json, one object per graded path per line.
+    Gradescope,
+    /// exercism's results.json (version 3), one object per graded path per line.
+    Exercism,
+    /// GitHub Actions workflow commands: groups, annotations, a step summary.
+    Github,
 }
 
 /// When the human report uses colour.

@@ -14,12 +14,13 @@
 //! cargo bench --bench pykata_bench -- --write docs/BENCHMARKS.md
 //! ```
 //!
-//! Sections: `overhead`, `folders`, `watch`, `memory`, `breakdown`. Options: `--quick`,
+//! Sections: `overhead`, `folders`, `watch`, `memory`, `breakdown`, `batch`. Options: `--quick`,
 //! `--samples N` (overhead), `--saves N` (watch), `--folders N`, `--rounds N` (folders),
 //! `--submissions N` (memory), `--breakdown-samples N`, `--write PATH` (or the environment
 //! variable `PYKATA_BENCH_WRITE`). The memory section's headline needs a memory cgroup it
 //! can make (root, or a delegated cgroup); `PYKATA_BENCH_NO_CGROUP=1` shows its fallback.
 
+mod batch;
 mod breakdown;
 mod cgroup;
 mod engines;
@@ -35,7 +36,14 @@ mod watch;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const SECTIONS: [&str; 5] = ["overhead", "folders", "watch", "memory", "breakdown"];
+const SECTIONS: [&str; 6] = [
+    "overhead",
+    "folders",
+    "watch",
+    "memory",
+    "breakdown",
+    "batch",
+];
 
 /// What to run, and how big.
 #[derive(Debug, Clone)]
@@ -177,6 +185,7 @@ fn main() -> ExitCode {
             "watch" => watch::run(&options, root.path()),
             "memory" => memory::run(&options, root.path()),
             "breakdown" => breakdown::run(&options, root.path()),
+            "batch" => batch::run(&options, root.path()),
             _ => unreachable!("sections are checked when parsing"),
         };
         sections.push(section);

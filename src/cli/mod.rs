@@ -79,6 +79,27 @@ enum Command {
         /// The exercise id (see `pykata list`).
         id: String,
     },
+    /// Grade a class: every student's submission, a gradebook that survives interruption,
+    /// grades.csv, per-student feedback and report.html.
+    Batch(BatchArgs),
+    /// Join shards' out folders (from `batch --shard K/N`) into one gradebook and outputs.
+    Merge {
+        /// The shards' out folders.
+        #[arg(required = true, value_name = "DIR")]
+        shards: Vec<PathBuf>,
+        /// Where the merged gradebook and outputs go.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+    /// Build a Gradescope autograder zip (setup.sh, run_autograder) for an exercise.
+    Gradescope {
+        /// A bundled exercise id or an exercise folder.
+        #[arg(value_name = "EXERCISE")]
+        exercise: String,
+        /// The zip to write.
+        #[arg(long, value_name = "FILE", default_value = "autograder.zip")]
+        out: PathBuf,
+    },
     /// Check exercises and quizzes as an author: references pass, starters and mutants fail,
     /// every quiz item is well formed and its code prints its correct option.
     Verify {
@@ -113,6 +134,11 @@ struct WatchArgs {
 enum FormatArg {
     Human,
     Json,
+    Junit,
+    Tap,
+    Gradescope,
+    Exercism,
+    Github,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -177,6 +203,107 @@ struct CheckArgs {
     color: ColorArg,
 }
 
+#[derive(Debug, clap::Args)]
+struct BatchArgs {
+    /// A bundled exercise id, an exercise folder (with hidden cases), or a plain folder of
+    /// tests run against each student's modules.
+    #[arg(value_name = "EXERCISE")]
+    exercise: String,
+    /// One folder with one sub-folder or .py file per student, or one path per student.
+    #[arg(required = true, value_name = "SUBMISSIONS")]
+    submissions: Vec<PathBuf>,
+    /// Where the gradebook and the outputs go.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// A CSV mapping student ids to names; lists students with no submission.
+    #[arg(long, value_name = "CSV")]
+    roster: Option<PathBuf>,
+    /// How many submissions are graded at once (default: the number of cores).
+    #[arg(long, short = 'j', value_name = "N")]
+    jobs: Option<usize>,
+    /// Grade only shard K of N (a stable split by student id); needs --seed.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    shard: Option<(u32, u32)>,
+    /// The batch's seed (default: the gradebook's, else a fresh secret one).
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+    /// Grade again what the gradebook already holds.
+    #[arg(long)]
+    regrade: bool,
+    /// No progress bar.
+    #[arg(long, short = 'q')]
+    quiet: bool,
+    /// Engine that runs Python.
+    #[arg(long, value_enum, default_value = "auto")]
+    engine: EngineArg,
+    /// Python interpreter to run (implies the subprocess engine).
+    #[arg(long, value_name = "PATH")]
+    python: Option<PathBuf>,
+    /// Wall-clock limit of one run, in seconds.
+    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
+    timeout: Option<Duration>,
+    /// CPU-time limit of one run, in seconds.
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    cpu_limit: Option<u64>,
+    /// Memory limit of each process of a run, in MiB.
+    #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u64).range(64..=1_048_576))]
+    memory_limit: Option<u64>,
+    /// Refuse to grade unless the machine gives full isolation.
+    #[arg(long, conflicts_with = "no_sandbox")]
+    require_sandbox: bool,
+    /// Run without the sandbox (trusted code only).
+    #[arg(long)]
+    no_sandbox: bool,
+}
+
+fn parse_shard(text: &str) -> Result<(u32, u32), String> {
+    let (k, n) = text
+        .split_once('/')
+        .ok_or_else(|| format!("{text:?} is not K/N (like 2/3)"))?;
+    let (k, n): (u32, u32) = (
+        k.trim()
+            .parse()
+            .map_err(|_| format!("{k:?} is not a number"))?,
+        n.trim()
+            .parse()
+            .map_err(|_| format!("{n:?} is not a number"))?,
+    );
+    if n == 0 || k == 0 || k > n {
+        return Err(format!("shard {k}/{n}: K must be between 1 and N"));
+    }
+    Ok((k, n))
+}
+
+impl BatchArgs {
+    fn into_settings(self) -> crate::batch::BatchSettings {
+        crate::batch::BatchSettings {
+            exercise: self.exercise,
+            submissions: self.submissions,
+            out: self.out,
+            roster: self.roster,
+            jobs: self.jobs.unwrap_or_else(default_jobs).max(1),
+            shard: self.shard,
+            seed: self.seed,
+            regrade: self.regrade,
+            quiet: self.quiet,
+            engine: engine_choice(self.engine, &self.python),
+            python: self.python,
+            limits: LimitOverrides {
+                wall_time: self.timeout,
+                cpu_seconds: self.cpu_limit,
+                memory_bytes: self.memory_limit.map(|mib| mib << 20),
+            },
+            isolation: if self.require_sandbox {
+                Isolation::Required
+            } else if self.no_sandbox {
+                Isolation::Off
+            } else {
+                Isolation::BestEffort
+            },
+        }
+    }
+}
+
 fn parse_seconds(text: &str) -> Result<Duration, String> {
     let seconds: f64 = text
         .parse()
@@ -195,6 +322,11 @@ impl CheckArgs {
             format: match self.format {
                 FormatArg::Human => Format::Human,
                 FormatArg::Json => Format::Json,
+                FormatArg::Junit => Format::Junit,
+                FormatArg::Tap => Format::Tap,
+                FormatArg::Gradescope => Format::Gradescope,
+                FormatArg::Exercism => Format::Exercism,
+                FormatArg::Github => Format::Github,
             },
             engine: engine_choice(self.engine, &self.python),
             python: self.python,
@@ -270,6 +402,34 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             };
             crate::cli::practice::record_passes(&collected.reports);
             Ok(stats.exit_code())
+        }
+        Command::Batch(args) => {
+            let settings = args.into_settings();
+            let summary = crate::batch::run(&settings)?;
+            eprintln!(
+                "pykata: {} students: {} graded, {} already in the gradebook, {} could not be graded; outputs in {}",
+                summary.students,
+                summary.graded,
+                summary.kept,
+                summary.problems,
+                settings.out.display()
+            );
+            Ok(if summary.all_passed { 0 } else { 1 })
+        }
+        Command::Merge { shards, out } => {
+            let summary = crate::batch::merge(&shards, &out)?;
+            eprintln!(
+                "pykata: merged {} shards, {} students; outputs in {}",
+                shards.len(),
+                summary.students,
+                out.display()
+            );
+            Ok(if summary.all_passed { 0 } else { 1 })
+        }
+        Command::Gradescope { exercise, out } => {
+            crate::batch::autograder::build(&exercise, &out)?;
+            eprintln!("pykata: wrote {}", out.display());
+            Ok(0)
         }
         Command::Init { dir } => {
             let catalogue = Catalogue::bundled()?;

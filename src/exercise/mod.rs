@@ -3,7 +3,7 @@
 
 mod target;
 
-pub use target::{Target, resolve_target};
+pub use target::{Target, has_test_files, resolve_target};
 
 use crate::assets::{Unpacked, catalogue};
 use include_dir::Dir;

@@ -8,11 +8,11 @@ pub mod value;
 
 use crate::engine::process::{ExitStatusKind, LimitHit, RunOutput};
 use crate::engine::protocol::Frame;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
 /// The outcome of one graded PATH.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// Every test passed.
@@ -25,7 +25,7 @@ pub enum Status {
 }
 
 /// The outcome of one test or case.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TestStatus {
     Pass,
@@ -54,7 +54,7 @@ impl TestStatus {
 }
 
 /// One test's result.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TestResult {
     /// pytest's node id (plain folders only).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -68,22 +68,22 @@ pub struct TestResult {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub actual: Option<String>,
     /// What the learner's code printed during this test.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub output: String,
     pub score: f64,
     pub max_score: f64,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub hidden: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<u32>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub traceback: Vec<TracebackFrame>,
 }
 
 /// A traceback frame as reported.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct TracebackFrame {
     pub file: String,
     pub line: u32,
@@ -104,7 +104,7 @@ impl From<&Frame> for TracebackFrame {
 
 /// How a run ended when it did not end normally (the judges' vocabulary: time limit,
 /// memory limit, output limit, runtime error with its signal).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum RunVerdict {
     /// Wall-clock time ran out.
@@ -239,7 +239,7 @@ pub fn run_verdict(
 }
 
 /// Why a submission could not be graded as a whole.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct GradeError {
     /// Whose problem it is: the submission's (a graded failure, exit 1) or the grader's
     /// input (pykata could not grade, exit 2).
@@ -254,12 +254,12 @@ pub struct GradeError {
     pub column: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub traceback: Vec<TracebackFrame>,
 }
 
 /// Whose fault an error is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ErrorOrigin {
     Submission,
@@ -283,7 +283,7 @@ impl GradeError {
 }
 
 /// What pytest's closing line would count for a plain folder.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PytestCounts {
     pub passed: usize,
     pub failed: usize,
@@ -338,7 +338,7 @@ pub struct IsolationSummary {
     /// `full`, `partial` or `none`.
     pub level: &'static str,
     /// What was missing, and why.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub missing: Vec<String>,
 }
 
@@ -364,7 +364,7 @@ impl IsolationSummary {
 }
 
 /// What kind of thing was graded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TargetKind {
     Exercise,
@@ -372,7 +372,7 @@ pub enum TargetKind {
 }
 
 /// Everything about one graded PATH: what reporters show.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SubmissionReport {
     /// The PATH as given on the command line.
     pub path: String,
@@ -390,7 +390,7 @@ pub struct SubmissionReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<GradeError>,
     /// What the learner's code printed outside any test (capped).
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub output: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub seed: Option<u64>,
@@ -398,15 +398,20 @@ pub struct SubmissionReport {
     /// pytest's summary counts (plain folders only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub counts: Option<PytestCounts>,
-    /// The isolation the submission's run got.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The isolation the submission's run got (not read back from a gradebook).
+    #[serde(skip_serializing_if = "Option::is_none", skip_deserializing)]
     pub isolation: Option<IsolationSummary>,
-    #[serde(serialize_with = "seconds")]
+    #[serde(serialize_with = "seconds", deserialize_with = "from_seconds")]
     pub duration: Duration,
 }
 
 fn seconds<S: serde::Serializer>(duration: &Duration, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.serialize_f64((duration.as_secs_f64() * 1000.0).round() / 1000.0)
+}
+
+fn from_seconds<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Duration, D::Error> {
+    let seconds = f64::deserialize(deserializer)?;
+    Ok(Duration::try_from_secs_f64(seconds).unwrap_or_default())
 }
 
 impl SubmissionReport {
