@@ -33,11 +33,27 @@ pub enum EngineChoice {
     Subprocess,
 }
 
+/// How many times one graded PATH's run is restarted after a limit stopped it in the
+/// middle of a test or case (the tests after it then run in a fresh child). Past this, the
+/// tests not yet run are reported as not run: a submission that hangs in every test costs
+/// at most `RESTARTS + 1` times the per-test limit.
+pub const RESTARTS: u32 = 3;
+
+/// What each test adds to the whole run's time limit ([`Limits::run_time`]).
+pub const RUN_TIME_PER_TEST: Duration = Duration::from_secs(1);
+
+/// How long the grader waits for a child to exit once it has sent its completion record;
+/// then it ends the child and keeps the results (a thread or process left running by the
+/// submission costs nothing more).
+pub const EXIT_GRACE: Duration = Duration::from_millis(200);
+
 /// Resource limits for one child run. Defaults come from [`Limits::default`], an
 /// exercise's `[limits]` table overrides them, and the command line overrides both.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
-    /// Wall-clock time for the whole run.
+    /// Wall-clock time of each test or case, and of what comes before the first one
+    /// (loading the submission, collecting the tests). The whole run has
+    /// [`Limits::run_time`].
     pub wall_time: Duration,
     /// CPU time of the run's main process, in seconds.
     pub cpu_seconds: u64,
@@ -74,6 +90,15 @@ impl Default for Limits {
 }
 
 impl Limits {
+    /// The wall-clock limit of a whole run of `tests` tests (or cases), restarts included:
+    /// the per-test limit times `RESTARTS + 1`, plus `RUN_TIME_PER_TEST` per test. Before
+    /// the tests are known, `tests` is 0.
+    pub fn run_time(&self, tests: usize) -> Duration {
+        self.wall_time.saturating_mul(RESTARTS + 1).saturating_add(
+            RUN_TIME_PER_TEST.saturating_mul(u32::try_from(tests).unwrap_or(u32::MAX)),
+        )
+    }
+
     /// The part the sandbox enforces.
     pub fn sandbox(&self) -> crate::sandbox::Limits {
         crate::sandbox::Limits {

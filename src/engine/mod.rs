@@ -12,6 +12,7 @@ use protocol::KnownLines;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Instant;
 
 /// The interpreter pykata was built against (and so the one the embedded engine runs),
 /// when it still exists; otherwise `python3` from PATH.
@@ -55,6 +56,9 @@ pub struct Job {
     /// The lines an earlier run sent, with their messages: the same lines in this run are
     /// not parsed again (the reference's, for a submission of the same exercise and seed).
     pub known_lines: Option<Arc<KnownLines>>,
+    /// When the first run of this grading started: a run restarted after a test that a
+    /// limit stopped shares the whole run's time limit with the runs before it.
+    pub run_started: Instant,
 }
 
 /// Which engine an [`Engine`] is.
@@ -173,6 +177,7 @@ impl Engine {
                 &child,
                 pipes,
                 &job.limits,
+                job.run_started,
                 isolation,
                 job.known_lines.as_deref(),
             )
@@ -195,6 +200,7 @@ impl Engine {
             &child,
             pipes,
             &job.limits,
+            job.run_started,
             Some(isolation),
             job.known_lines.as_deref(),
         )

@@ -99,6 +99,14 @@ class Reporter:
     def send(self, message: Dict[str, Any]) -> None:
         self.channel.send(message)
 
+    def collected(self, nodeids: List[str]) -> None:
+        """The items that will run, in order: sent once, before the first ``begin``."""
+        self.send({"event": "collected", "ids": [wire_text(nodeid) for nodeid in nodeids]})
+
+    def begin(self, index: int, nodeid: str) -> None:
+        """Item ``index`` (of ``collected``) starts: its setup, call and teardown follow."""
+        self.send({"event": "begin", "index": index, "id": wire_text(nodeid)})
+
     def test(self, nodeid: str, file: str, line: int, name: str, status: str, message: str,
              compare: Optional[Dict[str, str]], traceback: List[Dict[str, Any]], output: str,
              subtests: List[Dict[str, Any]], pytest_outcomes: Optional[List[str]] = None,

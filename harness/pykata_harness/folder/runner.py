@@ -169,13 +169,17 @@ class Runner:
             self._plugins = plugins_installed()
         return self._plugins
 
-    def run(self, items: Tuple[Item, ...]) -> None:
-        """Run every item (stops only after a ``needs_pytest``: ``Interrupted``)."""
+    def run(self, items: Tuple[Item, ...], start: int = 0) -> None:
+        """Run the items from index ``start`` on, each announced by a ``begin`` message
+        (stops only after a ``needs_pytest``: ``Interrupted``)."""
         guard = self.guard  # kept here: this frame outlives any change to the runner
         stop = self._stop
         state = SetupState()
-        for index, item in enumerate(items):
+        begin = self.reporter.begin
+        for index in range(start, len(items)):
+            item = items[index]
             nextitem = items[index + 1] if index + 1 < len(items) else None
+            begin(index, item.nodeid)
             try:
                 self.run_item(item, nextitem, state, guard)
             except Interrupted as e:
