@@ -112,6 +112,31 @@ impl Limits {
     }
 }
 
+/// CPU-time limit of each run of a plain folder, in seconds (an exercise's run has
+/// `Limits::default().cpu_seconds` unless its exercise.toml says otherwise).
+pub const FOLDER_CPU_SECONDS: u64 = 60;
+
+/// The default limits in one paragraph, as `pykata check --help` and the README state
+/// them (a test checks that the README says the same).
+pub fn limits_summary() -> String {
+    let limits = Limits::default();
+    let per_test = limits.wall_time.as_secs();
+    format!(
+        "Default limits: each test (of a plain folder) or case (of an exercise) may take {per_test} s of wall-clock time (an exercise's limits.timeout_seconds, or --timeout, sets it; loading and collecting before the first test get the same). The whole run may take {} times that plus {} s per test. When a limit stops a run in a test, that test fails with the limit's verdict and a fresh run grades the tests after it, at most {RESTARTS} times; the tests left after that are reported as not run. Output: {} MiB on stdout and on stderr each (what a test prints beyond the {} KiB kept for its report counts). CPU: {} s per run ({FOLDER_CPU_SECONDS} s for plain folders; --cpu-limit). Memory: {} MiB of address space per process (--memory-limit). Once the run has reported its last result, it has {} s to exit before it is ended.",
+        RESTARTS + 1,
+        RUN_TIME_PER_TEST.as_secs(),
+        limits.output_bytes >> 20,
+        CAPTURE_KEPT_BYTES >> 10,
+        limits.cpu_seconds,
+        limits.memory_bytes >> 20,
+        EXIT_GRACE.as_secs_f64(),
+    )
+}
+
+/// What the harness keeps of a test's own output for its report (`cases.OUTPUT_LIMIT`,
+/// `folder.capture.LIMIT`, in characters); the rest goes to the run's stdout.
+pub const CAPTURE_KEPT_BYTES: usize = 64 * 1024;
+
 /// Per-run overrides of [`Limits`] given on the command line.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct LimitOverrides {

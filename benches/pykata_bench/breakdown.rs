@@ -55,7 +55,7 @@ fn minimal_job(grader: &Grader, cases: &Path) -> (tempfile::TempDir, Job) {
         scratch: scratch.path().to_path_buf(),
         limits: Limits::default(),
         known_lines: None,
-        run_started: Instant::now(),
+        clock: pykata::engine::RunClock::now(),
     };
     (scratch, job)
 }

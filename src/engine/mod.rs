@@ -56,9 +56,27 @@ pub struct Job {
     /// The lines an earlier run sent, with their messages: the same lines in this run are
     /// not parsed again (the reference's, for a submission of the same exercise and seed).
     pub known_lines: Option<Arc<KnownLines>>,
-    /// When the first run of this grading started: a run restarted after a test that a
-    /// limit stopped shares the whole run's time limit with the runs before it.
-    pub run_started: Instant,
+    /// The whole run this job is part of: a run restarted after a test that a limit
+    /// stopped shares the whole run's time limit with the runs before it.
+    pub clock: RunClock,
+}
+
+/// When a whole run (all the children of one graded PATH) started, and how many tests it
+/// has as far as known yet (0: not known; the child's `collected` message tells).
+#[derive(Debug, Clone, Copy)]
+pub struct RunClock {
+    pub started: Instant,
+    pub tests: usize,
+}
+
+impl RunClock {
+    /// A run starting now, its tests not known yet.
+    pub fn now() -> RunClock {
+        RunClock {
+            started: Instant::now(),
+            tests: 0,
+        }
+    }
 }
 
 /// Which engine an [`Engine`] is.
@@ -177,7 +195,7 @@ impl Engine {
                 &child,
                 pipes,
                 &job.limits,
-                job.run_started,
+                job.clock,
                 isolation,
                 job.known_lines.as_deref(),
             )
@@ -200,7 +218,7 @@ impl Engine {
             &child,
             pipes,
             &job.limits,
-            job.run_started,
+            job.clock,
             Some(isolation),
             job.known_lines.as_deref(),
         )

@@ -111,19 +111,21 @@ pub struct RunOutput {
 /// pipes together, reading each under its cap, until the child has ended and every pipe is
 /// at its end. Meanwhile it follows the channel's lines ([`Progress`]): each `begin` starts
 /// the per-test deadline again, `collected` sets the whole run's deadline (counted from
-/// `run_started`, the start of the first run of a restarted one), and `done` gives the
+/// `clock.started`, the start of the first run of a restarted one, for `clock.tests` tests
+/// until the child says how many), and `done` gives the
 /// child `EXIT_GRACE` to exit before it is ended. The channel's lines are parsed reusing
 /// the messages of `known` lines ([`Transcript::parse_reusing`]).
 pub fn supervise(
     child: &dyn RunningChild,
     pipes: OutputPipes,
     limits: &Limits,
-    run_started: Instant,
+    clock: crate::engine::RunClock,
     isolation: Option<IsolationReport>,
     known: Option<&KnownLines>,
 ) -> io::Result<RunOutput> {
     let started = Instant::now();
-    let mut progress = Progress::new(limits, started);
+    let run_started = clock.started;
+    let mut progress = Progress::new(limits, started, clock.tests);
     let (ended_read, ended_write) = pipe()?;
 
     std::thread::scope(|scope| {
@@ -249,12 +251,12 @@ struct Progress {
 }
 
 impl Progress {
-    fn new(limits: &Limits, started: Instant) -> Progress {
+    fn new(limits: &Limits, started: Instant, tests: usize) -> Progress {
         Progress {
             next_line: 0,
             searched: 0,
             test_deadline: started + limits.wall_time,
-            run_limit: limits.run_time(0),
+            run_limit: limits.run_time(tests),
             grace: None,
             per_test: limits.wall_time,
         }
@@ -476,7 +478,7 @@ mod tests {
             &*child,
             pipes,
             &limits(10_000, 1 << 20),
-            Instant::now(),
+            crate::engine::RunClock::now(),
             None,
             None,
         )
@@ -500,7 +502,7 @@ mod tests {
             &*child,
             pipes,
             &limits(100, 1 << 20),
-            Instant::now(),
+            crate::engine::RunClock::now(),
             None,
             None,
         )
@@ -524,7 +526,7 @@ mod tests {
             &*child,
             pipes,
             &limits(10_000, 10_000),
-            Instant::now(),
+            crate::engine::RunClock::now(),
             None,
             None,
         )
@@ -532,6 +534,109 @@ mod tests {
         assert_eq!(output.limit_hit, Some(LimitHit::Output));
         assert_eq!(output.stdout.len(), 10_000);
         assert!(child.killed());
+    }
+
+    #[test]
+    fn a_child_still_running_after_its_completion_record_is_ended_after_the_grace() {
+        let (pipes, fds) = make_pipes().unwrap();
+        let child = FakeChild::start(fds, |_, _, chan, me| {
+            writeln!(chan, r#"{{"event":"collected","ids":["a"]}}"#).unwrap();
+            writeln!(chan, r#"{{"event":"begin","index":0,"id":"a"}}"#).unwrap();
+            writeln!(chan, r#"{{"event":"case","name":"a"}}"#).unwrap();
+            writeln!(chan, r#"{{"event":"done","count":1}}"#).unwrap();
+            // A thread the submission left running: the process does not exit.
+            while !me.killed() {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        });
+        let output = supervise(
+            &*child,
+            pipes,
+            &limits(10_000, 1 << 20),
+            crate::engine::RunClock::now(),
+            None,
+            None,
+        )
+        .unwrap();
+        assert!(output.ended_after_done);
+        assert_eq!(output.limit_hit, None);
+        assert_eq!(output.transcript.completed_count(), Some(1));
+        assert!(
+            output.wall_time < Duration::from_secs(2),
+            "{:?}",
+            output.wall_time
+        );
+    }
+
+    #[test]
+    fn each_begin_starts_the_per_test_limit_again() {
+        // Three tests of 150 ms under a 400 ms per-test limit: 450 ms in all, no limit hit.
+        let (pipes, fds) = make_pipes().unwrap();
+        let child = FakeChild::start(fds, |_, _, chan, _| {
+            writeln!(chan, r#"{{"event":"collected","ids":["a","b","c"]}}"#).unwrap();
+            for (index, id) in ["a", "b", "c"].iter().enumerate() {
+                writeln!(chan, r#"{{"event":"begin","index":{index},"id":"{id}"}}"#).unwrap();
+                std::thread::sleep(Duration::from_millis(150));
+                writeln!(chan, r#"{{"event":"case","name":"{id}"}}"#).unwrap();
+            }
+            writeln!(chan, r#"{{"event":"done","count":3}}"#).unwrap();
+        });
+        let output = supervise(
+            &*child,
+            pipes,
+            &limits(400, 1 << 20),
+            crate::engine::RunClock::now(),
+            None,
+            None,
+        )
+        .unwrap();
+        assert_eq!(output.limit_hit, None, "{output:?}");
+        assert_eq!(output.transcript.completed_count(), Some(3));
+
+        // A test that outlives the limit is stopped, however long the run has been going.
+        let (pipes, fds) = make_pipes().unwrap();
+        let child = FakeChild::start(fds, |_, _, chan, me| {
+            writeln!(chan, r#"{{"event":"collected","ids":["a","b"]}}"#).unwrap();
+            writeln!(chan, r#"{{"event":"begin","index":0,"id":"a"}}"#).unwrap();
+            writeln!(chan, r#"{{"event":"case","name":"a"}}"#).unwrap();
+            writeln!(chan, r#"{{"event":"begin","index":1,"id":"b"}}"#).unwrap();
+            while !me.killed() {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        });
+        let output = supervise(
+            &*child,
+            pipes,
+            &limits(200, 1 << 20),
+            crate::engine::RunClock::now(),
+            None,
+            None,
+        )
+        .unwrap();
+        assert_eq!(output.limit_hit, Some(LimitHit::TestTime));
+        assert!(output.wall_time >= Duration::from_millis(200));
+    }
+
+    #[test]
+    fn the_whole_run_limit_counts_from_the_first_run_and_grows_with_the_tests() {
+        // A restarted run that began 10 s ago under a 1 s per-test limit, two tests known:
+        // its whole-run limit (4 * 1 s + 2 * 1 s) is already over.
+        let (pipes, fds) = make_pipes().unwrap();
+        let child = FakeChild::start(fds, |_, _, _, me| {
+            while !me.killed() {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        });
+        let clock = crate::engine::RunClock {
+            started: Instant::now() - Duration::from_secs(10),
+            tests: 2,
+        };
+        let output = supervise(&*child, pipes, &limits(1000, 1 << 20), clock, None, None).unwrap();
+        assert_eq!(
+            output.limit_hit,
+            Some(LimitHit::RunTime(Duration::from_secs(6)))
+        );
+        assert!(output.wall_time < Duration::from_millis(900));
     }
 
     #[test]
@@ -558,7 +663,7 @@ mod tests {
             &*child,
             pipes,
             &limits(10_000, 1 << 20),
-            Instant::now(),
+            crate::engine::RunClock::now(),
             None,
             None,
         )

@@ -8,11 +8,11 @@ use super::{
     ErrorOrigin, GradeError, Grader, IsolationSummary, RunVerdict, Status, SubmissionReport,
     TargetKind, TestResult, TestStatus, TracebackFrame, cap_text, run_verdict,
 };
-use crate::engine::Job;
 use crate::engine::process::RunOutput;
 use crate::engine::protocol::{
     CaseMessage, KnownLines, LoadError, Message, RaisedException, Step, StepKind,
 };
+use crate::engine::{Job, RunClock};
 use crate::exercise::Exercise;
 use std::path::Path;
 use std::sync::Arc;
@@ -262,9 +262,9 @@ pub(crate) fn run_cases(
             format!("failed to read {}: {error}", module_file.display()),
         )
     })?;
-    run_segments(&grader.limits_for(exercise), |from, started| {
+    run_segments(&grader.limits_for(exercise), |from, clock| {
         let known = if from == 0 { known_lines.clone() } else { None };
-        run_case_file(grader, exercise, &source, from, known, started)
+        run_case_file(grader, exercise, &source, from, known, clock)
     })
 }
 
@@ -276,7 +276,7 @@ fn run_case_file(
     source: &[u8],
     from: usize,
     known_lines: Option<Arc<KnownLines>>,
-    run_started: Instant,
+    clock: RunClock,
 ) -> Result<RunOutput, GradeError> {
     let scratch = grader.scratch()?;
     let module = &exercise.meta.module;
@@ -304,7 +304,7 @@ fn run_case_file(
         scratch: scratch.path().to_path_buf(),
         limits: grader.limits_for(exercise),
         known_lines,
-        run_started,
+        clock,
     };
     grader
         .engine

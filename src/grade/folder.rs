@@ -7,9 +7,9 @@ use super::{
     ErrorOrigin, GradeError, Grader, IsolationSummary, PytestCounts, RunVerdict, SubmissionReport,
     TargetKind, TestResult, TestStatus, TracebackFrame, cap_text, run_verdict,
 };
-use crate::engine::Job;
 use crate::engine::process::RunOutput;
 use crate::engine::protocol::{Message, TestMessage};
+use crate::engine::{Job, RunClock};
 use std::path::Path;
 use std::time::Instant;
 
@@ -33,8 +33,8 @@ pub fn grade_folder(grader: &Grader, path: &str, folder: &Path) -> SubmissionRep
 fn run_folder(grader: &Grader, path: &str, folder: &Path) -> Result<SubmissionReport, GradeError> {
     let limits = grader.folder_limits();
     let run = |mode: &'static str| {
-        run_segments(&limits, |from, started| {
-            run_once(grader, folder, mode, from, started)
+        run_segments(&limits, |from, clock| {
+            run_once(grader, folder, mode, from, clock)
         })
     };
     let mut segments = run("auto")?;
@@ -208,7 +208,7 @@ fn run_once(
     folder: &Path,
     pytest_mode: &str,
     from: usize,
-    run_started: Instant,
+    clock: RunClock,
 ) -> Result<RunOutput, GradeError> {
     let scratch = grader.scratch()?;
     let mut budget = FOLDER_BYTES_CAP;
@@ -234,7 +234,7 @@ fn run_once(
         scratch: scratch.path().to_path_buf(),
         limits: grader.folder_limits(),
         known_lines: None,
-        run_started,
+        clock,
     };
     grader
         .engine

@@ -663,7 +663,7 @@ impl Grader {
     /// Limits for a run of a plain folder.
     pub fn folder_limits(&self) -> crate::settings::Limits {
         self.apply_overrides(crate::settings::Limits {
-            cpu_seconds: 60,
+            cpu_seconds: crate::settings::FOLDER_CPU_SECONDS,
             ..Default::default()
         })
     }

@@ -14,6 +14,7 @@
 //! ([`super::run_verdict`]).
 
 use super::GradeError;
+use crate::engine::RunClock;
 use crate::engine::process::{LimitHit, RunOutput};
 use crate::engine::protocol::Message;
 use crate::settings::{Limits, RESTARTS};
@@ -29,13 +30,16 @@ pub struct Segment {
     pub completed: bool,
     /// The test that was running when the run ended without its completion record.
     pub stopped_in: Option<usize>,
+    /// Whether it reported no result at all.
+    pub empty: bool,
 }
 
 impl Segment {
-    /// Whether the run either completed or was stopped in a known test: its results can be
-    /// kept (as far as the protocol can tell).
+    /// Whether the run either completed, or was stopped in a known test, or was a restart
+    /// stopped before it reported anything: its results can be kept (as far as the
+    /// protocol can tell).
     pub fn accounted_for(&self) -> bool {
-        self.completed || self.stopped_in.is_some()
+        self.completed || self.stopped_in.is_some() || (self.from > 0 && self.empty)
     }
 }
 
@@ -46,6 +50,8 @@ pub enum NotRun {
     RestartCap,
     /// The whole run's time limit (this many seconds) ran out.
     RunTime(Duration),
+    /// The fresh runs after a stopped test were stopped before their first test too.
+    Unstarted,
 }
 
 impl NotRun {
@@ -60,6 +66,7 @@ impl NotRun {
                 "not run: the whole run's time limit ({} s) ran out before this test",
                 limit.as_secs_f64()
             ),
+            NotRun::Unstarted => "not run: the fresh run for the tests after a stopped one was stopped before its first test".into(),
         }
     }
 }
@@ -94,12 +101,12 @@ impl Segments {
     }
 }
 
-/// Runs `run(from, started)` (a child running the tests from index `from` on; `started`:
-/// when the first run started, for the whole run's deadline) until a run completes, or
-/// stops where no restart helps.
+/// Runs `run(from, clock)` (a child running the tests from index `from` on; `clock`: when
+/// the first run started and how many tests it announced, for the whole run's deadline)
+/// until a run completes, or stops where no restart helps.
 pub fn run_segments(
     limits: &Limits,
-    mut run: impl FnMut(usize, Instant) -> Result<RunOutput, GradeError>,
+    mut run: impl FnMut(usize, RunClock) -> Result<RunOutput, GradeError>,
 ) -> Result<Segments, GradeError> {
     let started = Instant::now();
     let mut segments = Segments {
@@ -110,7 +117,8 @@ pub fn run_segments(
     };
     let mut from = 0;
     loop {
-        let output = run(from, started)?;
+        let tests = segments.ids.as_ref().map_or(0, Vec::len);
+        let output = run(from, RunClock { started, tests })?;
         let completed = output.transcript.completed_count().is_some();
         let check = check_run(&output, from, &mut segments.ids);
         segments.consistent &= check.consistent;
@@ -120,18 +128,36 @@ pub fn run_segments(
             check.open
         };
         let out_of_run_time = matches!(output.limit_hit, Some(LimitHit::RunTime(_)));
+        let empty = !output
+            .transcript
+            .messages
+            .iter()
+            .any(|message| matches!(message, Message::Test(_) | Message::Case(_)));
+        let ended_after_done = output.ended_after_done;
         segments.runs.push(Segment {
             from,
             output,
             completed,
             stopped_in,
+            empty,
         });
-        let Some(index) = stopped_in else { break };
         if !check.consistent {
             break;
         }
         let total = segments.ids.as_ref().map_or(0, Vec::len);
-        let next = index + 1;
+        let next = match stopped_in {
+            Some(index) => index + 1,
+            // A restart stopped before its first test (its start-up took the whole
+            // per-test limit, on a loaded machine): try again, within the cap.
+            None if from > 0 && empty && !completed && !ended_after_done => {
+                if segments.runs.len() > RESTARTS as usize {
+                    segments.not_run = Some((from, NotRun::Unstarted));
+                    break;
+                }
+                from
+            }
+            None => break,
+        };
         if next >= total {
             break;
         }
@@ -382,6 +408,26 @@ mod tests {
         .unwrap();
         assert_eq!(segments.runs.len(), 2);
         assert!(!segments.trusted());
+    }
+
+    #[test]
+    fn a_restart_stopped_before_its_first_test_is_tried_again_within_the_cap() {
+        let mut asked = Vec::new();
+        let segments = run_segments(&Limits::default(), |from, _| {
+            asked.push(from);
+            if from == 0 {
+                return Ok(fake_run(0, &[0]));
+            }
+            Ok(output(
+                &format!("{COLLECTED}\n"),
+                ExitStatusKind::Signaled(libc::SIGKILL),
+                Some(LimitHit::TestTime),
+            ))
+        })
+        .unwrap();
+        assert_eq!(asked, [0, 1, 1, 1]);
+        assert_eq!(segments.not_run, Some((1, NotRun::Unstarted)));
+        assert!(segments.trusted());
     }
 
     #[test]
