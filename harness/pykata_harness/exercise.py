@@ -37,14 +37,17 @@ def run_exercise(args: argparse.Namespace, channel: Channel) -> int:
     # The grader learns the cases first, then which one begins before each runs: when a
     # limit stops this process in a case, it knows which, and starts a fresh run of the
     # cases after it (``--from``).
+    # Each ``begin`` goes out in the same write as what comes before it (one wake-up of the
+    # grader per case, as without them), always before its case runs.
     names = [wire_text(spec.name) for spec in specs]
-    channel.send({"event": "collected", "ids": names})
+    first = max(args.start, 0)
+    pending = [{"event": "collected", "ids": names}]
     count = 0
-    for index in range(max(args.start, 0), len(specs)):
-        channel.send({"event": "begin", "index": index, "id": names[index]})
-        channel.send(run_case(specs[index], loaded.module, loaded.files, args.seed))
+    for index in range(first, len(specs)):
+        channel.send_all(*pending, {"event": "begin", "index": index, "id": names[index]})
+        pending = [run_case(specs[index], loaded.module, loaded.files, args.seed)]
         count += 1
-    channel.send({"event": "done", "count": count})
+    channel.send_all(*pending, {"event": "done", "count": count})
     return 0
 
 
