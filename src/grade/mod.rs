@@ -258,8 +258,10 @@ pub fn run_verdict(
 ) -> Option<RunVerdict> {
     if output.ended_after_done {
         // The completion record came and the child was ended after its grace: whatever it
-        // left running is not a verdict (an incomplete transcript is the caller's error).
-        return None;
+        // left running is not a verdict (an incomplete transcript is the caller's error),
+        // but a MemoryError it reported still is (freeing what it hoarded may well take
+        // longer than the grace).
+        return memory_error.then_some(RunVerdict::MemoryLimit);
     }
     match output.limit_hit {
         Some(LimitHit::TestTime) => {
@@ -695,5 +697,59 @@ impl Grader {
                     ),
                 )
             })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::process::ChildExit;
+    use crate::engine::protocol::Transcript;
+    use crate::settings::Limits;
+
+    fn output(status: ExitStatusKind, ended_after_done: bool) -> RunOutput {
+        RunOutput {
+            transcript: Transcript::default(),
+            channel: Vec::new(),
+            stdout: String::new(),
+            stderr: String::new(),
+            exit: ChildExit {
+                status,
+                cpu_time: Duration::ZERO,
+                max_rss_bytes: 0,
+            },
+            limit_hit: None,
+            ended_after_done,
+            wall_time: Duration::ZERO,
+            isolation: None,
+        }
+    }
+
+    #[test]
+    fn a_run_ended_after_its_grace_has_no_verdict_unless_it_ran_out_of_memory() {
+        let limits = Limits::default();
+        let killed = output(ExitStatusKind::Signaled(libc::SIGKILL), true);
+        assert_eq!(run_verdict(&killed, &limits, true, false), None);
+        assert_eq!(
+            run_verdict(&killed, &limits, true, true),
+            Some(RunVerdict::MemoryLimit)
+        );
+        // The same kill without the completion record is a crash.
+        let crashed = output(ExitStatusKind::Signaled(libc::SIGKILL), false);
+        assert!(matches!(
+            run_verdict(&crashed, &limits, false, false),
+            Some(RunVerdict::Crashed { .. })
+        ));
+    }
+
+    #[test]
+    fn scores_of_nothing_are_positive_zero() {
+        let mut report = SubmissionReport::new("x", TargetKind::Folder);
+        report.finish();
+        let json = serde_json::to_string(&report).unwrap();
+        assert!(
+            json.contains("\"score\":0.0") && !json.contains("-0.0"),
+            "{json}"
+        );
     }
 }
