@@ -182,7 +182,7 @@ impl RunVerdict {
                 scope: TimeScope::Test,
             } => {
                 format!(
-                    "time limit: it took longer than {limit_seconds} s and was stopped (an infinite loop, or a wait that never ends?)"
+                    "time limit: loading the code or one test took longer than {limit_seconds} s and was stopped (an infinite loop, or a wait that never ends?)"
                 )
             }
             RunVerdict::TimeLimit {
