@@ -104,9 +104,10 @@ fn every_test_hangs(engine: &str) {
         .run()
         .expect_code(1);
     let took = started.elapsed();
-    // Four tests stopped (the first run and three restarts), two seconds each.
+    // Four tests stopped (the first run and three restarts), two seconds each, plus each
+    // run's start: within the whole run's limit (4 * 2 s + 1 s per test), plus 2 s.
     assert!(
-        took < Duration::from_secs(4 * 2 + 2),
+        took < Duration::from_secs(4 * 2 + 6 + 2),
         "took {took:?}, more than the restarts cap allows: {run:#?}"
     );
     assert!(!run.stdout.contains("-0.0"), "{}", run.stdout);
@@ -160,4 +161,68 @@ fn a_folder_that_hangs_in_every_test_answers_within_the_restarts_cap_embedded() 
 #[test]
 fn a_folder_that_hangs_in_every_test_answers_within_the_restarts_cap_subprocess() {
     every_test_hangs("subprocess");
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// An exercise whose reference solution hangs in one case cannot be graded: exit 2, and
+/// the message names the case.
+fn reference_hangs(engine: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let exercise = dir.path().join("lru_cache");
+    copy_dir(
+        &common::root().join("exercises/data_structures/lru_cache"),
+        &exercise,
+    );
+    std::fs::copy(
+        common::fixture("hostile/exercise_hang_one_case/lru_cache.py"),
+        exercise.join("solution.py"),
+    )
+    .unwrap();
+    let submission = common::root().join("exercises/data_structures/lru_cache/solution.py");
+    let run = Pykata::new()
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--timeout",
+            "1",
+            "--engine",
+            engine,
+        ])
+        .arg(&exercise)
+        .arg("--submission")
+        .arg(&submission)
+        .run()
+        .expect_code(2);
+    let report = run.json();
+    assert_eq!(report["error"]["kind"], "reference", "{report:#}");
+    let message = report["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains(
+            "case \"keys can be any hashable value\": time limit: this test took longer than 1 s"
+        ),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_reference_stopped_by_a_limit_names_the_case_embedded() {
+    reference_hangs("embedded");
+}
+
+#[test]
+fn a_reference_stopped_by_a_limit_names_the_case_subprocess() {
+    reference_hangs("subprocess");
 }

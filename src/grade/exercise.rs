@@ -334,15 +334,14 @@ pub(crate) fn run_reference(
         if run.completed {
             continue;
         }
-        let why = run_verdict(&run.output, &limits, false, false)
-            .map(|verdict| verdict.describe())
-            .unwrap_or_else(|| "no completion record".into());
-        let case = run
-            .stopped_in
-            .and_then(|index| segments.id(index))
-            .map(|name| format!(" in case {name:?}"))
-            .unwrap_or_default();
-        return Err(broken(format!("{why}{case}\n{}", run.output.stderr.trim())));
+        let verdict = run_verdict(&run.output, &limits, false, false);
+        let case = run.stopped_in.and_then(|index| segments.id(index));
+        let why = match (&verdict, case) {
+            (Some(verdict), Some(case)) => format!("case {case:?}: {}", verdict.describe_test()),
+            (Some(verdict), None) => verdict.describe(),
+            (None, _) => "no completion record".into(),
+        };
+        return Err(broken(format!("{why}\n{}", run.output.stderr.trim())));
     }
     let output = segments
         .runs
