@@ -172,14 +172,18 @@ pub fn supervise(
             if ready == 0 {
                 if watching {
                     let now = Instant::now();
-                    if progress.grace.is_some_and(|grace| now >= grace) {
+                    let run_deadline = run_started + progress.run_limit;
+                    // When several deadlines have passed (this thread may have waited for
+                    // the CPU), the one that passed first decides.
+                    let first = progress.deadline(run_started);
+                    if now < first {
+                        continue;
+                    } else if progress.grace == Some(first) {
                         ended_after_done = true;
-                    } else if now >= run_started + progress.run_limit {
-                        time_hit = Some(LimitHit::RunTime(progress.run_limit));
-                    } else if now >= progress.test_deadline {
+                    } else if progress.test_deadline == first && first < run_deadline {
                         time_hit = Some(LimitHit::TestTime);
                     } else {
-                        continue;
+                        time_hit = Some(LimitHit::RunTime(progress.run_limit));
                     }
                     stopped = true;
                     child.kill();
