@@ -145,9 +145,13 @@ pub fn progress(section: &str, done: usize, total: usize) {
     }
 }
 
+/// The bundled exercises, as `pykata` embeds them.
+static CATALOGUE: include_dir::Dir<'static> = pykata::bundled_catalogue!();
+
 fn main() -> ExitCode {
-    // First: the embedded engine re-executes this binary as its zygote.
-    pykata::engine::embedded::maybe_run_zygote();
+    // The catalogue is the executable's to embed, and the zygote is cargo's build of it.
+    pykata::assets::register_catalogue(&CATALOGUE);
+    pykata::engine::embedded::set_zygote_program(env!("CARGO_BIN_EXE_pykata-zygote"));
     let arguments: Vec<String> = std::env::args().skip(1).collect();
     // `cargo test --benches` runs this without `--bench`: nothing to measure then.
     if !arguments.iter().any(|argument| argument == "--bench") {

@@ -5,7 +5,7 @@ mod target;
 
 pub use target::{Target, resolve_target};
 
-use crate::assets::{EXERCISES, Unpacked};
+use crate::assets::{Unpacked, catalogue};
 use include_dir::Dir;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -234,7 +234,7 @@ impl Exercise {
     /// The text of one of the exercise's files (README.md, explain.md, starter.py, ...).
     pub fn file_text(&self, name: &str) -> Result<String, ExerciseError> {
         match &self.source {
-            Source::Bundled(relative) => EXERCISES
+            Source::Bundled(relative) => catalogue()
                 .get_file(relative.join(name))
                 .and_then(|file| file.contents_utf8())
                 .map(str::to_owned)
@@ -256,7 +256,7 @@ impl Exercise {
     /// Names of the files in `mutants/`, sorted.
     pub fn mutant_names(&self) -> Vec<String> {
         let mut names: Vec<String> = match &self.source {
-            Source::Bundled(relative) => EXERCISES
+            Source::Bundled(relative) => catalogue()
                 .get_dir(relative.join("mutants"))
                 .map(|dir| {
                     dir.files()
@@ -295,10 +295,10 @@ pub struct Catalogue {
 }
 
 impl Catalogue {
-    /// Reads every `exercise.toml` embedded in the binary.
+    /// Reads every `exercise.toml` embedded in the binary (`assets::register_catalogue`).
     pub fn bundled() -> Result<Catalogue, ExerciseError> {
         let mut exercises = Vec::new();
-        collect_bundled(&EXERCISES, &mut exercises)?;
+        collect_bundled(catalogue(), &mut exercises)?;
         exercises.sort_by(|a, b| {
             (a.meta.difficulty, &a.meta.topic, &a.meta.id).cmp(&(
                 b.meta.difficulty,

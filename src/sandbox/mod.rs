@@ -535,6 +535,42 @@ enum Failure {
 /// Clone failures of the namespace modes, remembered so later runs skip straight past them.
 static MODE_FAILURES: Mutex<[Option<String>; 2]> = Mutex::new([None, None]);
 
+/// Host files no sandbox shows, besides the running executable (see [`hide`]).
+static HIDDEN: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Hides the host file `path` from every sandbox made from now on, even inside a folder the
+/// sandbox shows (the system folders, a read-only path of the plan): `/dev/null` is mounted
+/// over it. The running executable is always hidden (`pykata` embeds the catalogue, and a
+/// `pykata` installed in `/usr/local/bin` would otherwise be readable by every
+/// submission); the embedded engine's zygote hides its grader's. Only where the sandbox
+/// has a mount namespace: without one, Landlock cannot hide a file inside a folder it
+/// shows.
+pub fn hide(path: &Path) {
+    if let Ok(path) = path.canonicalize() {
+        let mut hidden = HIDDEN.lock().unwrap_or_else(PoisonError::into_inner);
+        if !hidden.contains(&path) {
+            hidden.push(path);
+        }
+    }
+}
+
+/// The host files to hide: the running executable and those given to [`hide`], as they
+/// are now (regular files, canonical paths).
+fn hidden_files() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.canonicalize().ok())
+        .into_iter()
+        .collect();
+    for path in HIDDEN.lock().unwrap_or_else(PoisonError::into_inner).iter() {
+        if !files.contains(path) {
+            files.push(path.clone());
+        }
+    }
+    files.retain(|path| path.is_file());
+    files
+}
+
 fn cache_slot(mode: Mode) -> Option<usize> {
     match mode {
         Mode::UserNamespace => Some(0),
