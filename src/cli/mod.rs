@@ -59,6 +59,7 @@ enum Command {
         dir: PathBuf,
     },
     /// Grade submissions: bundled exercise ids, exercise folders, or plain test folders.
+    #[command(after_help = crate::settings::limits_summary())]
     Check(CheckArgs),
     /// List the bundled exercises.
     List,
@@ -177,11 +178,12 @@ struct CheckArgs {
     /// Seed of the randomised cases (default: a fresh one per run, shown in the report).
     #[arg(long, value_name = "N")]
     seed: Option<u64>,
-    /// Wall-clock limit of one run, in seconds (default: the exercise's, else 10; 60 for
-    /// plain folders).
+    /// Wall-clock limit of each test or case, in seconds (default: the exercise's
+    /// limits.timeout_seconds, else 10); the whole run gets a multiple (below).
     #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
     timeout: Option<Duration>,
-    /// CPU-time limit of one run, in seconds (default: the exercise's, else 10).
+    /// CPU-time limit of one run, in seconds (default: the exercise's, else 10; 60 for
+    /// plain folders).
     #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
     cpu_limit: Option<u64>,
     /// Memory (address space) limit of each process of a run, in MiB (default: the

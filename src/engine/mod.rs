@@ -12,6 +12,7 @@ use protocol::KnownLines;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Instant;
 
 /// The interpreter pykata was built against (and so the one the embedded engine runs),
 /// when it still exists; otherwise `python3` from PATH.
@@ -55,6 +56,27 @@ pub struct Job {
     /// The lines an earlier run sent, with their messages: the same lines in this run are
     /// not parsed again (the reference's, for a submission of the same exercise and seed).
     pub known_lines: Option<Arc<KnownLines>>,
+    /// The whole run this job is part of: a run restarted after a test that a limit
+    /// stopped shares the whole run's time limit with the runs before it.
+    pub clock: RunClock,
+}
+
+/// When a whole run (all the children of one graded PATH) started, and how many tests it
+/// has as far as known yet (0: not known; the child's `collected` message tells).
+#[derive(Debug, Clone, Copy)]
+pub struct RunClock {
+    pub started: Instant,
+    pub tests: usize,
+}
+
+impl RunClock {
+    /// A run starting now, its tests not known yet.
+    pub fn now() -> RunClock {
+        RunClock {
+            started: Instant::now(),
+            tests: 0,
+        }
+    }
 }
 
 /// Which engine an [`Engine`] is.
@@ -173,6 +195,7 @@ impl Engine {
                 &child,
                 pipes,
                 &job.limits,
+                job.clock,
                 isolation,
                 job.known_lines.as_deref(),
             )
@@ -195,6 +218,7 @@ impl Engine {
             &child,
             pipes,
             &job.limits,
+            job.clock,
             Some(isolation),
             job.known_lines.as_deref(),
         )
@@ -219,6 +243,7 @@ impl Engine {
             visible: Vec::new(),
             limits: *limits,
             known_lines: None,
+            clock: RunClock::now(),
         };
         let main = ChildMain::Exec {
             program: self.interpreter.executable.clone(),
@@ -227,7 +252,8 @@ impl Engine {
         };
         let child = crate::sandbox::spawn(&self.sandbox_plan(&job), fds, main)?;
         let isolation = child.isolation.clone();
-        supervise(&child, pipes, limits, Some(isolation), None).map_err(EngineError::Supervise)
+        supervise(&child, pipes, limits, job.clock, Some(isolation), None)
+            .map_err(EngineError::Supervise)
     }
 }
 

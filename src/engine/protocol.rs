@@ -250,6 +250,15 @@ pub enum Message {
     CollectError(CollectError),
     NeedsPytest(NeedsPytest),
     Test(Box<TestMessage>),
+    /// The tests (or cases) of the run, in the order they run: node ids, or case names.
+    Collected {
+        ids: Vec<String>,
+    },
+    /// Test (or case) `index` of `Collected` starts; its result follows.
+    Begin {
+        index: u64,
+        id: String,
+    },
     Done {
         count: u64,
     },
@@ -275,6 +284,17 @@ struct DoneFields {
     count: u64,
 }
 
+#[derive(Deserialize)]
+struct CollectedFields {
+    ids: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct BeginFields {
+    index: u64,
+    id: String,
+}
+
 impl Message {
     /// Parses one line. The event is read first, then the line is parsed once more into
     /// that event's fields: serde's own internally tagged enums buffer every value of the
@@ -290,6 +310,10 @@ impl Message {
             "collect_error" => serde_json::from_slice(line).map(Message::CollectError),
             "needs_pytest" => serde_json::from_slice(line).map(Message::NeedsPytest),
             "test" => serde_json::from_slice(line).map(|test| Message::Test(Box::new(test))),
+            "collected" => serde_json::from_slice(line)
+                .map(|CollectedFields { ids }| Message::Collected { ids }),
+            "begin" => serde_json::from_slice(line)
+                .map(|BeginFields { index, id }| Message::Begin { index, id }),
             "done" => {
                 serde_json::from_slice(line).map(|DoneFields { count }| Message::Done { count })
             }

@@ -89,7 +89,7 @@ impl Difficulty {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExerciseLimits {
-    /// Wall-clock limit of one run, in seconds.
+    /// Wall-clock limit of each case (and of loading the submission), in seconds.
     pub timeout_seconds: Option<f64>,
     /// CPU-time limit of one run, in seconds.
     pub cpu_seconds: Option<u64>,
@@ -178,7 +178,7 @@ impl ExerciseMeta {
         Ok(meta)
     }
 
-    /// The exercise's own wall-clock limit, if it sets one.
+    /// The exercise's own wall-clock limit of each case, if it sets one.
     pub fn timeout(&self) -> Option<Duration> {
         self.limits.timeout_seconds.map(Duration::from_secs_f64)
     }

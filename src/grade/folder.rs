@@ -2,13 +2,14 @@
 //! the tests run beside the code they test; the grader still decides completion itself
 //! (docs/SECURITY.md says what this mode can and cannot promise).
 
+use super::segments::{Segment, Segments, run_segments};
 use super::{
-    ErrorOrigin, GradeError, Grader, IsolationSummary, PytestCounts, SubmissionReport, TargetKind,
-    TestResult, TestStatus, TracebackFrame, cap_text, run_verdict,
+    ErrorOrigin, GradeError, Grader, IsolationSummary, PytestCounts, RunVerdict, SubmissionReport,
+    TargetKind, TestResult, TestStatus, TracebackFrame, cap_text, run_verdict,
 };
-use crate::engine::Job;
 use crate::engine::process::RunOutput;
 use crate::engine::protocol::{Message, TestMessage};
+use crate::engine::{Job, RunClock};
 use std::path::Path;
 use std::time::Instant;
 
@@ -30,8 +31,14 @@ pub fn grade_folder(grader: &Grader, path: &str, folder: &Path) -> SubmissionRep
 }
 
 fn run_folder(grader: &Grader, path: &str, folder: &Path) -> Result<SubmissionReport, GradeError> {
-    let mut output = run_once(grader, folder, "auto")?;
-    if let Some(feature) = needs_pytest(&output) {
+    let limits = grader.folder_limits();
+    let run = |mode: &'static str| {
+        run_segments(&limits, |from, clock| {
+            run_once(grader, folder, mode, from, clock)
+        })
+    };
+    let mut segments = run("auto")?;
+    if let Some(feature) = needs_pytest(&segments) {
         if !pytest_available(grader) {
             return Err(GradeError::grader(
                 "needs_pytest",
@@ -42,66 +49,82 @@ fn run_folder(grader: &Grader, path: &str, folder: &Path) -> Result<SubmissionRe
                 ),
             ));
         }
-        output = run_once(grader, folder, "real")?;
+        segments = run("real")?;
     }
 
-    let limits = grader.folder_limits();
     // A test reported twice means someone else wrote on the channel: nothing in the
     // transcript can be trusted then.
     let mut seen = std::collections::HashSet::new();
-    let duplicated =
-        output.transcript.messages.iter().any(
-            |message| matches!(message, Message::Test(test) if !seen.insert(test.id.as_str())),
-        );
-    let completed = output.transcript.completed_count().is_some() && !duplicated;
+    let duplicated = messages(&segments)
+        .any(|message| matches!(message, Message::Test(test) if !seen.insert(test.id.as_str())));
+    let trusted = segments.trusted() && !duplicated;
     let mut report = SubmissionReport::new(path, TargetKind::Folder);
-    let memory_error = output
-        .transcript
-        .messages
+    let first = &segments.runs[0].output;
+    report.isolation = Some(IsolationSummary::of(first.isolation.as_ref()));
+    let printed: String = segments
+        .runs
         .iter()
-        .any(|message| match message {
-            Message::Test(test) => test.message.contains("MemoryError"),
-            Message::CollectError(error) => error.message.contains("MemoryError"),
-            _ => false,
-        });
-    report.verdict = run_verdict(&output, &limits, completed, memory_error);
-    report.isolation = Some(IsolationSummary::of(output.isolation.as_ref()));
-    report.output = cap_text(&format!("{}{}", output.stdout, output.stderr), OUTPUT_CAP);
+        .map(|run| format!("{}{}", run.output.stdout, run.output.stderr))
+        .collect();
+    report.output = cap_text(&printed, OUTPUT_CAP);
     let mut counts = PytestCounts::default();
-    for message in &output.transcript.messages {
-        match message {
-            Message::Test(test) => {
-                if test.pytest_outcomes.is_empty() {
-                    counts.add(pytest_outcome(&test.status));
+    for run in &segments.runs {
+        let verdict = segment_verdict(run, &limits);
+        if report.verdict.is_none() {
+            report.verdict = verdict.clone();
+        }
+        for message in &run.output.transcript.messages {
+            match message {
+                Message::Test(test) => {
+                    if test.pytest_outcomes.is_empty() {
+                        counts.add(pytest_outcome(&test.status));
+                    }
+                    for outcome in &test.pytest_outcomes {
+                        counts.add(outcome);
+                    }
+                    report.tests.push(test_result(test));
                 }
-                for outcome in &test.pytest_outcomes {
-                    counts.add(outcome);
+                Message::CollectError(error) if run.from == 0 => {
+                    counts.add("error");
+                    report.tests.push(TestResult {
+                        id: Some(error.file.clone()),
+                        name: format!("{} (collection)", error.file),
+                        status: TestStatus::Error,
+                        message: format!("could not import {}: {}", error.file, error.message),
+                        ..unreported_test(&error.file)
+                    });
+                    let last = report.tests.last_mut().expect("just pushed");
+                    last.line = error.line;
+                    last.traceback = error.traceback.iter().map(TracebackFrame::from).collect();
                 }
-                report.tests.push(test_result(test));
+                _ => {}
             }
-            Message::CollectError(error) => {
-                counts.add("error");
-                report.tests.push(TestResult {
-                    id: Some(error.file.clone()),
-                    name: format!("{} (collection)", error.file),
-                    status: TestStatus::Error,
-                    message: format!("could not import {}: {}", error.file, error.message),
-                    expected: None,
-                    actual: None,
-                    output: String::new(),
-                    score: 0.0,
-                    max_score: 1.0,
-                    hidden: false,
-                    file: Some(error.file.clone()),
-                    line: error.line,
-                    traceback: error.traceback.iter().map(TracebackFrame::from).collect(),
-                });
-            }
-            _ => {}
+        }
+        if let Some(index) = run.stopped_in {
+            // The test that was running when a limit stopped the run fails with it.
+            let message = verdict.as_ref().map_or_else(
+                || "stopped: the run ended during this test".to_string(),
+                RunVerdict::describe_test,
+            );
+            counts.add("failed");
+            report.tests.push(TestResult {
+                status: TestStatus::Fail,
+                message,
+                ..unreported_test(segments.id(index).unwrap_or("?"))
+            });
+        }
+    }
+    if let Some((from, why)) = &segments.not_run {
+        for id in segments.ids.iter().flatten().skip(*from) {
+            report.tests.push(TestResult {
+                status: TestStatus::Error,
+                message: why.describe(),
+                ..unreported_test(id)
+            });
         }
     }
     report.counts = Some(counts);
-    if !completed {
+    if !trusted {
         // Fail closed: results from a run that did not complete cleanly may be forged.
         for test in report
             .tests
@@ -115,7 +138,7 @@ fn run_folder(grader: &Grader, path: &str, folder: &Path) -> Result<SubmissionRe
                     .into();
         }
     }
-    if report.verdict.is_none() && !completed {
+    if report.verdict.is_none() && !trusted {
         report.error = Some(GradeError {
             origin: ErrorOrigin::Submission,
             kind: "protocol".into(),
@@ -127,7 +150,7 @@ fn run_folder(grader: &Grader, path: &str, folder: &Path) -> Result<SubmissionRe
             traceback: Vec::new(),
         });
     }
-    if completed && report.tests.is_empty() {
+    if segments.completed() && trusted && report.tests.is_empty() {
         return Err(GradeError::grader(
             "no_tests",
             format!("{path} holds test files, but they define no tests"),
@@ -137,7 +160,56 @@ fn run_folder(grader: &Grader, path: &str, folder: &Path) -> Result<SubmissionRe
     Ok(report)
 }
 
-fn run_once(grader: &Grader, folder: &Path, pytest_mode: &str) -> Result<RunOutput, GradeError> {
+/// Every message of every run, in order.
+fn messages(segments: &Segments) -> impl Iterator<Item = &Message> {
+    segments
+        .runs
+        .iter()
+        .flat_map(|run| run.output.transcript.messages.iter())
+}
+
+/// The resource verdict of one run of the folder.
+fn segment_verdict(run: &Segment, limits: &crate::settings::Limits) -> Option<RunVerdict> {
+    let memory_error = run
+        .output
+        .transcript
+        .messages
+        .iter()
+        .any(|message| match message {
+            Message::Test(test) => test.message.contains("MemoryError"),
+            Message::CollectError(error) => error.message.contains("MemoryError"),
+            _ => false,
+        });
+    run_verdict(&run.output, limits, run.completed, memory_error)
+}
+
+/// A failed test known only by its node id (`file::name`), for the grader to fill in.
+fn unreported_test(id: &str) -> TestResult {
+    let (file, name) = id.split_once("::").unwrap_or((id, id));
+    TestResult {
+        id: Some(id.to_string()),
+        name: name.to_string(),
+        status: TestStatus::Error,
+        message: String::new(),
+        expected: None,
+        actual: None,
+        output: String::new(),
+        score: 0.0,
+        max_score: 1.0,
+        hidden: false,
+        file: Some(file.to_string()).filter(|file| !file.is_empty()),
+        line: None,
+        traceback: Vec::new(),
+    }
+}
+
+fn run_once(
+    grader: &Grader,
+    folder: &Path,
+    pytest_mode: &str,
+    from: usize,
+    clock: RunClock,
+) -> Result<RunOutput, GradeError> {
     let scratch = grader.scratch()?;
     let mut budget = FOLDER_BYTES_CAP;
     copy_folder(folder, scratch.path(), &mut budget).map_err(|error| {
@@ -156,10 +228,13 @@ fn run_once(grader: &Grader, folder: &Path, pytest_mode: &str) -> Result<RunOutp
             scratch.path().into(),
             "--pytest".into(),
             pytest_mode.into(),
+            "--from".into(),
+            from.to_string().into(),
         ],
         scratch: scratch.path().to_path_buf(),
         limits: grader.folder_limits(),
         known_lines: None,
+        clock,
     };
     grader
         .engine
@@ -167,15 +242,11 @@ fn run_once(grader: &Grader, folder: &Path, pytest_mode: &str) -> Result<RunOutp
         .map_err(|error| GradeError::grader("engine", error.to_string()))
 }
 
-fn needs_pytest(output: &RunOutput) -> Option<String> {
-    output
-        .transcript
-        .messages
-        .iter()
-        .find_map(|message| match message {
-            Message::NeedsPytest(needs) => Some(format!("{} uses {}", needs.file, needs.feature)),
-            _ => None,
-        })
+fn needs_pytest(segments: &Segments) -> Option<String> {
+    messages(segments).find_map(|message| match message {
+        Message::NeedsPytest(needs) => Some(format!("{} uses {}", needs.file, needs.feature)),
+        _ => None,
+    })
 }
 
 fn pytest_available(grader: &Grader) -> bool {

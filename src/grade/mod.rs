@@ -4,6 +4,7 @@
 
 pub mod exercise;
 pub mod folder;
+pub mod segments;
 pub mod value;
 
 use crate::engine::process::{ExitStatusKind, LimitHit, RunOutput};
@@ -107,8 +108,12 @@ impl From<&Frame> for TracebackFrame {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum RunVerdict {
-    /// Wall-clock time ran out.
-    TimeLimit { limit_seconds: f64 },
+    /// Wall-clock time ran out: a test's (or case's, or the loading's before the first
+    /// one; `scope` "test") or the whole run's (`scope` "run").
+    TimeLimit {
+        limit_seconds: f64,
+        scope: TimeScope,
+    },
     /// CPU time ran out.
     CpuTimeLimit { limit_seconds: f64 },
     /// The run asked for more memory than allowed.
@@ -121,13 +126,71 @@ pub enum RunVerdict {
     ExitedEarly { exit_code: i32 },
 }
 
+/// Which wall-clock limit a time limit verdict is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TimeScope {
+    /// One test or case (or the loading before the first one).
+    Test,
+    /// The whole run, restarts included.
+    Run,
+}
+
 impl RunVerdict {
+    /// A sentence for the learner, about the test (or case) that was running when the
+    /// limit stopped the run: that test's message.
+    pub fn describe_test(&self) -> String {
+        match self {
+            RunVerdict::TimeLimit {
+                limit_seconds,
+                scope: TimeScope::Test,
+            } => format!(
+                "time limit: this test took longer than {limit_seconds} s and was stopped (an infinite loop, or a wait that never ends?)"
+            ),
+            RunVerdict::TimeLimit {
+                limit_seconds,
+                scope: TimeScope::Run,
+            } => format!(
+                "time limit: the whole run reached its limit of {limit_seconds} s while this test ran"
+            ),
+            RunVerdict::CpuTimeLimit { limit_seconds } => format!(
+                "CPU time limit: the run had used more than {limit_seconds} s of CPU when this test was stopped"
+            ),
+            RunVerdict::MemoryLimit => {
+                "memory limit: this test used more memory than allowed".into()
+            }
+            RunVerdict::OutputLimit { limit_bytes } => format!(
+                "output limit: this test printed more than {} and was stopped",
+                human_bytes(*limit_bytes)
+            ),
+            RunVerdict::Crashed { signal_name, .. } => {
+                format!(
+                    "crashed: the Python interpreter was killed by {signal_name} during this test"
+                )
+            }
+            RunVerdict::ExitedEarly { exit_code } => format!(
+                "exited early: the process ended (exit code {exit_code}) during this test; sys.exit() or os._exit() in your code?"
+            ),
+        }
+    }
+
     /// A sentence for the learner.
     pub fn describe(&self) -> String {
         match self {
-            RunVerdict::TimeLimit { limit_seconds } => {
+            RunVerdict::TimeLimit {
+                limit_seconds,
+                scope: TimeScope::Test,
+            } => {
                 format!(
-                    "time limit: the run took longer than {limit_seconds} s and was stopped (an infinite loop, or a wait that never ends?)"
+                    "time limit: loading the code or one test took longer than {limit_seconds} s and was stopped (an infinite loop, or a wait that never ends?)"
+                )
+            }
+            RunVerdict::TimeLimit {
+                limit_seconds,
+                scope: TimeScope::Run,
+            } => {
+                format!(
+                    "time limit: the whole run took longer than {limit_seconds} s and was stopped"
                 )
             }
             RunVerdict::CpuTimeLimit { limit_seconds } => {
@@ -193,10 +256,24 @@ pub fn run_verdict(
     completed: bool,
     memory_error: bool,
 ) -> Option<RunVerdict> {
+    if output.ended_after_done {
+        // The completion record came and the child was ended after its grace: whatever it
+        // left running is not a verdict (an incomplete transcript is the caller's error),
+        // but a MemoryError it reported still is (freeing what it hoarded may well take
+        // longer than the grace).
+        return memory_error.then_some(RunVerdict::MemoryLimit);
+    }
     match output.limit_hit {
-        Some(LimitHit::WallTime) => {
+        Some(LimitHit::TestTime) => {
             return Some(RunVerdict::TimeLimit {
                 limit_seconds: limits.wall_time.as_secs_f64(),
+                scope: TimeScope::Test,
+            });
+        }
+        Some(LimitHit::RunTime(limit)) => {
+            return Some(RunVerdict::TimeLimit {
+                limit_seconds: (limit.as_secs_f64() * 1000.0).round() / 1000.0,
+                scope: TimeScope::Run,
             });
         }
         Some(LimitHit::Output) | Some(LimitHit::Channel) => {
@@ -447,13 +524,16 @@ impl SubmissionReport {
 
     /// Sets score, max_score and status from the tests, the verdict and the error.
     pub fn finish(&mut self) {
-        self.score = self.tests.iter().map(|test| test.score).sum();
+        // Folded from +0.0: `sum()` of no f64 is -0.0, which JSON would print as `-0.0`.
+        self.score = self
+            .tests
+            .iter()
+            .fold(0.0, |total, test| total + test.score);
         self.max_score = self
             .tests
             .iter()
             .filter(|test| test.status.is_scored())
-            .map(|test| test.max_score)
-            .sum();
+            .fold(0.0, |total, test| total + test.max_score);
         self.status = if self.error.is_some() || self.verdict.is_some() {
             if self
                 .tests
@@ -590,8 +670,7 @@ impl Grader {
     /// Limits for a run of a plain folder.
     pub fn folder_limits(&self) -> crate::settings::Limits {
         self.apply_overrides(crate::settings::Limits {
-            wall_time: Duration::from_secs(60),
-            cpu_seconds: 60,
+            cpu_seconds: crate::settings::FOLDER_CPU_SECONDS,
             ..Default::default()
         })
     }
@@ -623,5 +702,59 @@ impl Grader {
                     ),
                 )
             })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::process::ChildExit;
+    use crate::engine::protocol::Transcript;
+    use crate::settings::Limits;
+
+    fn output(status: ExitStatusKind, ended_after_done: bool) -> RunOutput {
+        RunOutput {
+            transcript: Transcript::default(),
+            channel: Vec::new(),
+            stdout: String::new(),
+            stderr: String::new(),
+            exit: ChildExit {
+                status,
+                cpu_time: Duration::ZERO,
+                max_rss_bytes: 0,
+            },
+            limit_hit: None,
+            ended_after_done,
+            wall_time: Duration::ZERO,
+            isolation: None,
+        }
+    }
+
+    #[test]
+    fn a_run_ended_after_its_grace_has_no_verdict_unless_it_ran_out_of_memory() {
+        let limits = Limits::default();
+        let killed = output(ExitStatusKind::Signaled(libc::SIGKILL), true);
+        assert_eq!(run_verdict(&killed, &limits, true, false), None);
+        assert_eq!(
+            run_verdict(&killed, &limits, true, true),
+            Some(RunVerdict::MemoryLimit)
+        );
+        // The same kill without the completion record is a crash.
+        let crashed = output(ExitStatusKind::Signaled(libc::SIGKILL), false);
+        assert!(matches!(
+            run_verdict(&crashed, &limits, false, false),
+            Some(RunVerdict::Crashed { .. })
+        ));
+    }
+
+    #[test]
+    fn scores_of_nothing_are_positive_zero() {
+        let mut report = SubmissionReport::new("x", TargetKind::Folder);
+        report.finish();
+        let json = serde_json::to_string(&report).unwrap();
+        assert!(
+            json.contains("\"score\":0.0") && !json.contains("-0.0"),
+            "{json}"
+        );
     }
 }
