@@ -98,6 +98,8 @@ fn agrees_with_pytest(folder: &str) {
         assert_eq!(&got[id], outcome, "{folder}: {id}");
     }
 
+    scores_as_expected(folder, &run, &statuses, &with_subtests, want_collect.len());
+
     if differs.is_empty() {
         for key in COUNT_KEYS {
             assert_eq!(
@@ -106,6 +108,81 @@ fn agrees_with_pytest(folder: &str) {
             );
         }
     }
+}
+
+/// Checks what pykata made of the statuses: each test's score and max_score, the folder's
+/// score, max_score and status, and the exit code, computed here from pytest's statuses
+/// (`statuses`, pykata's deliberate differences applied) by pykata's documented rules: a
+/// passed, xfailed or xpassed test scores 1 of 1, a failed or erroring test 0 of 1, a
+/// skipped test 0 of 0; a unittest test with a failed subtest fails; a collection error is
+/// one erroring test; the folder passes only when no test fails or errors.
+fn scores_as_expected(
+    folder: &str,
+    run: &common::Run,
+    statuses: &BTreeMap<String, String>,
+    subtests: &serde_json::Map<String, Value>,
+    collect_errors: usize,
+) {
+    let report = run.json();
+    let mut score = 0.0;
+    let mut max_score = collect_errors as f64;
+    let tests = report["tests"].as_array().unwrap();
+    for (id, outcome) in statuses {
+        let failed_subtest = subtests.get(id).is_some_and(|subtests| {
+            subtests
+                .as_object()
+                .unwrap()
+                .values()
+                .any(|outcome| outcome != "passed" && outcome != "skipped")
+        });
+        let outcome = if failed_subtest { "failed" } else { outcome };
+        let (test_score, test_max) = match outcome {
+            "passed" | "xfailed" | "xpassed" => (1.0, 1.0),
+            "skipped" => (0.0, 0.0),
+            _ => (0.0, 1.0),
+        };
+        let test = tests
+            .iter()
+            .find(|test| test["id"] == id.as_str())
+            .unwrap_or_else(|| panic!("{folder}: {id} not reported"));
+        assert_eq!(
+            pytest_word(test["status"].as_str().unwrap()),
+            outcome,
+            "{folder}: status of {id}: {test:#}"
+        );
+        assert_eq!(
+            test["score"].as_f64(),
+            Some(test_score),
+            "{folder}: score of {id}: {test:#}"
+        );
+        // A skipped test reports its max_score but does not count toward the folder's.
+        if outcome != "skipped" {
+            assert_eq!(
+                test["max_score"].as_f64(),
+                Some(test_max),
+                "{folder}: max_score of {id}: {test:#}"
+            );
+        }
+        score += test_score;
+        max_score += test_max;
+    }
+    let passes = score == max_score;
+    assert_eq!(
+        report["score"].as_f64(),
+        Some(score),
+        "{folder}: {report:#}"
+    );
+    assert_eq!(
+        report["max_score"].as_f64(),
+        Some(max_score),
+        "{folder}: {report:#}"
+    );
+    assert_eq!(
+        report["status"],
+        if passes { "pass" } else { "fail" },
+        "{folder}: {report:#}"
+    );
+    assert_eq!(run.code, if passes { 0 } else { 1 }, "{folder}: {run:#?}");
 }
 
 #[test]
@@ -234,6 +311,14 @@ fn a_folder_that_needs_pytest_runs_under_real_pytest_when_installed() {
         .arg(fixture("plain/needs_pytest"))
         .run()
         .expect_code(0);
+    let statuses: BTreeMap<String, String> = want["tests"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(id, outcome)| (id.clone(), outcome.as_str().unwrap().to_string()))
+        .collect();
+    let subtests = want["subtests"].as_object().cloned().unwrap_or_default();
+    scores_as_expected("needs_pytest", &run, &statuses, &subtests, 0);
     let report = run.json();
     for key in COUNT_KEYS {
         assert_eq!(
