@@ -39,24 +39,6 @@ fn is_supported_version(version: &str) -> bool {
     }
 }
 
-#[cfg(test)]
-mod version_tests {
-    #[test]
-    fn versions_below_3_9_are_refused() {
-        for (version, supported) in [
-            ("3.9.0", true),
-            ("3.13.0", true),
-            ("3.10.2", true),
-            ("4.0.0", true),
-            ("3.8.18", false),
-            ("2.7.18", false),
-            ("", false),
-        ] {
-            assert_eq!(super::is_supported_version(version), supported, "{version}");
-        }
-    }
-}
-
 /// Asks `python` (trusted: the grader's own choice, run outside the sandbox) where it lives.
 pub fn probe_interpreter(python: &Path) -> io::Result<Interpreter> {
     let output = Command::new(python)
@@ -117,4 +99,22 @@ fn is_system_folder(folder: &Path) -> bool {
         || ["/usr", "/bin", "/lib", "/lib64", "/sbin"]
             .iter()
             .any(|system| folder.starts_with(system))
+}
+
+#[cfg(test)]
+mod version_tests {
+    #[test]
+    fn versions_below_3_9_are_refused() {
+        for (version, supported) in [
+            ("3.9.0", true),
+            ("3.13.0", true),
+            ("3.10.2", true),
+            ("4.0.0", true),
+            ("3.8.18", false),
+            ("2.7.18", false),
+            ("", false),
+        ] {
+            assert_eq!(super::is_supported_version(version), supported, "{version}");
+        }
+    }
 }
