@@ -253,50 +253,102 @@ fn failing_assert_shows_the_compared_values() {
 
 #[test]
 fn a_folder_that_needs_pytest_says_how_to_get_it() {
+    let python = python_without_pytest();
     let run = Pykata::new()
         .arg("check")
+        .arg("--python")
+        .arg(&python)
         .arg(fixture("plain/needs_pytest"))
         .run()
         .expect_code(2);
     assert!(run.stdout.contains("tmpdir"), "{run:#?}");
-    assert!(run.stdout.contains("-m pip install pytest"), "{run:#?}");
+    assert!(
+        run.stdout
+            .contains(&format!("{} -m pip install pytest", python.display())),
+        "{run:#?}"
+    );
 }
 
 /// A virtual environment with the pytest version the fixtures were recorded with, made
-/// once under the target folder (from the Python package index).
-fn python_with_pytest() -> PathBuf {
+/// once under the target folder from the Python package index (PyPI), or the interpreter
+/// `PYKATA_TEST_PYTEST_PYTHON` names. `None`, with one line saying why, when neither works
+/// (offline); `PYKATA_TEST_REQUIRE_PYPI=1` makes that a failure instead.
+fn python_with_pytest() -> Option<PathBuf> {
+    static PYTHON: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    let made = PYTHON.get_or_init(|| {
+        if let Some(python) = std::env::var_os("PYKATA_TEST_PYTEST_PYTHON") {
+            return Ok(PathBuf::from(python));
+        }
+        let venv = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("pytest-venv");
+        let python = venv.join("bin/python");
+        let ready = venv.join("ready");
+        if ready.exists() {
+            return Ok(python);
+        }
+        let status = std::process::Command::new(pykata::engine::default_python())
+            .args(["-m", "venv", "--clear"])
+            .arg(&venv)
+            .status();
+        if !status.is_ok_and(|status| status.success()) {
+            return Err(format!(
+                "failed to create the virtual environment {}",
+                venv.display()
+            ));
+        }
+        let status = std::process::Command::new(&python)
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "pytest==9.2.0",
+            ])
+            .status();
+        if !status.is_ok_and(|status| status.success()) {
+            return Err(format!(
+                "failed to install pytest 9.2.0 from the Python package index into {}",
+                venv.display()
+            ));
+        }
+        std::fs::write(&ready, "").unwrap();
+        Ok(python)
+    });
+    match made {
+        Ok(python) => Some(python.clone()),
+        Err(why) if std::env::var_os("PYKATA_TEST_REQUIRE_PYPI").is_some() => panic!("{why}"),
+        Err(why) => {
+            println!(
+                "skipped: this test needs pytest from PyPI ({why}); set PYKATA_TEST_PYTEST_PYTHON to a Python that has pytest 9.2.0"
+            );
+            None
+        }
+    }
+}
+
+/// A Python without pytest, whatever the build Python has installed: a virtual environment
+/// of the build Python made without pip or any package (no network needed).
+fn python_without_pytest() -> PathBuf {
     static PYTHON: OnceLock<PathBuf> = OnceLock::new();
     PYTHON
         .get_or_init(|| {
-            let venv = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("pytest-venv");
+            let venv = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("bare-venv");
             let python = venv.join("bin/python");
-            let ready = venv.join("ready");
-            if ready.exists() {
-                return python;
+            if !python.exists() {
+                let status = std::process::Command::new(pykata::engine::default_python())
+                    .args(["-m", "venv", "--clear", "--without-pip"])
+                    .arg(&venv)
+                    .status()
+                    .unwrap();
+                assert!(status.success(), "failed to create {}", venv.display());
             }
-            let status = std::process::Command::new(pykata::engine::default_python())
-                .args(["-m", "venv", "--clear"])
-                .arg(&venv)
+            let has_pytest = std::process::Command::new(&python)
+                .args(["-I", "-c", "import pytest"])
+                .stderr(std::process::Stdio::null())
                 .status()
-                .unwrap();
-            assert!(status.success(), "failed to create {}", venv.display());
-            let status = std::process::Command::new(&python)
-                .args([
-                    "-m",
-                    "pip",
-                    "install",
-                    "--quiet",
-                    "--disable-pip-version-check",
-                    "pytest==9.2.0",
-                ])
-                .status()
-                .unwrap();
-            assert!(
-                status.success(),
-                "failed to install pytest into {} (this test needs the Python package index)",
-                venv.display()
-            );
-            std::fs::write(&ready, "").unwrap();
+                .unwrap()
+                .success();
+            assert!(!has_pytest, "{} imports pytest", python.display());
             python
         })
         .clone()
@@ -304,10 +356,13 @@ fn python_with_pytest() -> PathBuf {
 
 #[test]
 fn a_folder_that_needs_pytest_runs_under_real_pytest_when_installed() {
+    let Some(python) = python_with_pytest() else {
+        return;
+    };
     let want = expected("needs_pytest");
     let run = Pykata::new()
         .args(["check", "--format", "json", "--python"])
-        .arg(python_with_pytest())
+        .arg(python)
         .arg(fixture("plain/needs_pytest"))
         .run()
         .expect_code(0);
