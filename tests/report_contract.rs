@@ -457,3 +457,29 @@ fn the_solved_message_of_an_exercise_folder_suggests_an_explain_that_works() {
         "{explained:#?}"
     );
 }
+
+#[test]
+fn a_plain_folder_whose_tests_all_hit_one_stub_is_told_so_once() {
+    let folder = fixture("said_once/stub_folder");
+    let run = Pykata::new().arg("check").arg(&folder).run().expect_code(1);
+    let out = &run.stdout;
+    assert!(out.contains("✓ test_passes_without_add"), "{out}");
+    assert!(
+        out.contains("3 tests failed, all with the same error:"),
+        "{out}"
+    );
+    assert!(
+        out.contains("calc.py:2: NotImplementedError: write add()"),
+        "{out}"
+    );
+    assert_eq!(out.matches("raise NotImplementedError").count(), 1, "{out}");
+    assert!(out.contains("1/4 tests passed, score 1/4"), "{out}");
+    let report = Pykata::new()
+        .args(["check", "--format", "json"])
+        .arg(&folder)
+        .run()
+        .json();
+    assert_eq!(report["tests"].as_array().unwrap().len(), 4);
+    assert_eq!(report["common_failure"]["tests"], 3, "{report:#}");
+    assert_eq!(report["common_failure"]["file"], "calc.py", "{report:#}");
+}

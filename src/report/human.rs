@@ -3,7 +3,9 @@
 //! terminal, plain when piped.
 
 use super::{Event, Reporter, RunStats};
-use crate::grade::{CommonFailure, GradeError, Status, SubmissionReport, TestResult, TestStatus};
+use crate::grade::{
+    CommonFailure, GradeError, Status, SubmissionReport, TargetKind, TestResult, TestStatus,
+};
 use crate::settings::ColorMode;
 use anstyle::{AnsiColor, Style};
 use std::io::{self, Write};
@@ -71,7 +73,11 @@ impl HumanReporter {
                 // Every failing case failed the same way: say it once, with the first.
                 if !said_once {
                     said_once = true;
-                    write_common_failure(out, common, test)?;
+                    let noun = match report.kind {
+                        TargetKind::Exercise => "cases",
+                        TargetKind::Folder => "tests",
+                    };
+                    write_common_failure(out, common, test, noun)?;
                 }
                 continue;
             }
@@ -221,10 +227,11 @@ fn write_common_failure(
     out: &mut dyn Write,
     common: &CommonFailure,
     first: &TestResult,
+    noun: &str,
 ) -> io::Result<()> {
     writeln!(
         out,
-        "  {RED}✗{RED:#} {} cases failed, all with the same error:",
+        "  {RED}✗{RED:#} {} {noun} failed, all with the same error:",
         common.tests
     )?;
     let location = match (&common.file, common.line) {
