@@ -6,6 +6,9 @@ pub mod exercise;
 pub mod folder;
 pub mod value;
 
+#[cfg(test)]
+mod tests;
+
 use crate::engine::process::{ExitStatusKind, LimitHit, RunOutput};
 use crate::engine::protocol::Frame;
 use serde::Serialize;
