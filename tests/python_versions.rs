@@ -1,6 +1,6 @@
 //! The oldest and the newest supported CPython: the subprocess engine grades every bundled
-//! reference and every plain-folder fixture under each as it does under the build Python,
-//! and an interpreter below the minimum gets a version message.
+//! reference, starter and mutant and every plain-folder fixture under each as it does under
+//! the build Python, and an interpreter below the minimum gets a version message.
 //!
 //! The interpreters: `PYKATA_TEST_PYTHONS` (paths separated by `:`), else the oldest 3.9 and
 //! the newest 3.x that pyenv has under `$PYENV_ROOT/versions` (default `~/.pyenv`). Where
@@ -58,9 +58,9 @@ fn interpreters() -> Option<Vec<PathBuf>> {
     }
 }
 
-/// Every bundled exercise's reference, copied as MODULE.py into its own folder.
-fn references(dir: &Path) -> Vec<PathBuf> {
-    let mut paths = Vec::new();
+/// Every bundled exercise's reference, starter and mutants, each copied as MODULE.py into
+/// its own folder; the references first (`references` of them).
+fn submissions(dir: &Path) -> (Vec<PathBuf>, usize) {
     let mut folders: Vec<PathBuf> = Vec::new();
     for topic in std::fs::read_dir(root().join("exercises")).unwrap() {
         for exercise in std::fs::read_dir(topic.unwrap().path()).unwrap() {
@@ -71,18 +71,40 @@ fn references(dir: &Path) -> Vec<PathBuf> {
         }
     }
     folders.sort();
-    for folder in folders {
+    assert!(folders.len() >= 3, "the catalogue looks empty");
+    let mut files: Vec<(String, PathBuf)> = Vec::new();
+    let module = |folder: &Path| {
         let text = std::fs::read_to_string(folder.join("exercise.toml")).unwrap();
         let meta: toml::Table = toml::from_str(&text).unwrap();
-        let module = meta["module"].as_str().unwrap();
-        let target = dir.join(paths.len().to_string());
-        std::fs::create_dir_all(&target).unwrap();
-        let file = target.join(format!("{module}.py"));
-        std::fs::copy(folder.join("solution.py"), &file).unwrap();
-        paths.push(file);
+        meta["module"].as_str().unwrap().to_string()
+    };
+    for folder in &folders {
+        files.push((module(folder), folder.join("solution.py")));
     }
-    assert!(paths.len() >= 3, "the catalogue looks empty");
-    paths
+    let references = files.len();
+    for folder in &folders {
+        files.push((module(folder), folder.join("starter.py")));
+        let mut mutants: Vec<PathBuf> = std::fs::read_dir(folder.join("mutants"))
+            .into_iter()
+            .flatten()
+            .map(|entry| entry.unwrap().path())
+            .filter(|path| path.extension().is_some_and(|ext| ext == "py"))
+            .collect();
+        mutants.sort();
+        files.extend(mutants.into_iter().map(|mutant| (module(folder), mutant)));
+    }
+    let paths = files
+        .into_iter()
+        .enumerate()
+        .map(|(index, (module, source))| {
+            let target = dir.join(index.to_string());
+            std::fs::create_dir_all(&target).unwrap();
+            let file = target.join(format!("{module}.py"));
+            std::fs::copy(source, &file).unwrap();
+            file
+        })
+        .collect();
+    (paths, references)
 }
 
 /// The plain-folder fixtures pykata can grade without pytest.
@@ -141,20 +163,28 @@ fn grade(paths: &[PathBuf], python: Option<&Path>) -> common::Run {
 }
 
 #[test]
-fn the_oldest_and_newest_python_grade_the_references_and_plain_folders() {
+fn the_oldest_and_newest_python_grade_the_catalogue_and_plain_folders() {
     let Some(pythons) = interpreters() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let references = references(dir.path());
+    let (submissions, references) = submissions(dir.path());
     let folders = plain_folders();
+    // The build Python's grades, which every version must give too.
+    let baseline = verdicts(&grade(&submissions, None).expect_code(1));
     let baseline_folders = verdicts(&grade(&folders, None).expect_code(1));
     for python in &pythons {
-        let run = grade(&references, Some(python)).expect_code(0);
-        for report in run.json_lines() {
+        let run = grade(&submissions, Some(python)).expect_code(1);
+        for report in &run.json_lines()[..references] {
             assert_eq!(report["status"], "pass", "{}: {report:#}", python.display());
             assert_eq!(report["score"], report["max_score"], "{}", python.display());
         }
+        assert_eq!(
+            verdicts(&run),
+            baseline,
+            "exercises graded under {} differ from the build Python's grades",
+            python.display()
+        );
         let run = grade(&folders, Some(python)).expect_code(1);
         assert_eq!(
             verdicts(&run),
