@@ -77,7 +77,13 @@ impl HumanReporter {
                         TargetKind::Exercise => "cases",
                         TargetKind::Folder => "tests",
                     };
-                    write_common_failure(out, common, test, noun)?;
+                    // The example is a visible case: a hidden one shows nothing.
+                    let example = report
+                        .tests
+                        .iter()
+                        .find(|test| !test.status.is_success() && !test.hidden)
+                        .unwrap_or(test);
+                    write_common_failure(out, common, example, noun)?;
                 }
                 continue;
             }
@@ -222,11 +228,11 @@ fn write_error(out: &mut dyn Write, error: &GradeError) -> io::Result<()> {
     Ok(())
 }
 
-/// The one reason every failing case failed for, and the first such case as an example.
+/// The one reason every failing case failed for, and one such case as an example.
 fn write_common_failure(
     out: &mut dyn Write,
     common: &CommonFailure,
-    first: &TestResult,
+    example: &TestResult,
     noun: &str,
 ) -> io::Result<()> {
     writeln!(
@@ -242,18 +248,16 @@ fn write_common_failure(
     if let Some(text) = &common.text {
         writeln!(out, "        {text}")?;
     }
-    writeln!(out, "      {DIM}the first of them:{DIM:#} {}", first.name)?;
-    for line in first.message.lines() {
+    writeln!(out, "      {DIM}for example:{DIM:#} {}", example.name)?;
+    for line in example.message.lines() {
         writeln!(out, "        {line}")?;
     }
-    if common.tests > 1 {
-        writeln!(
-            out,
-            "      {DIM}(the other {} fail the same way; fix this first){DIM:#}",
-            common.tests - 1
-        )?;
-    }
-    Ok(())
+    // CommonFailure holds at least two tests.
+    writeln!(
+        out,
+        "      {DIM}(the other {} fail the same way; fix this first){DIM:#}",
+        common.tests - 1
+    )
 }
 
 fn write_test(out: &mut dyn Write, test: &TestResult) -> io::Result<()> {
