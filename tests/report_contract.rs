@@ -483,3 +483,31 @@ fn a_plain_folder_whose_tests_all_hit_one_stub_is_told_so_once() {
     assert_eq!(report["common_failure"]["tests"], 3, "{report:#}");
     assert_eq!(report["common_failure"]["file"], "calc.py", "{report:#}");
 }
+
+#[test]
+fn a_passing_case_does_not_stop_the_others_reason_from_being_said_once() {
+    let submission = fixture("said_once/one_case_done/scaling.py");
+    let run = Pykata::new()
+        .arg("check")
+        .arg(hidden_exercise())
+        .arg("--submission")
+        .arg(&submission)
+        .run()
+        .expect_code(1);
+    let out = &run.stdout;
+    assert!(out.contains("✓ scale([1, 2], 3) is [3, 6]"), "{out}");
+    assert!(
+        out.contains("3 cases failed, all with the same error:"),
+        "{out}"
+    );
+    assert!(!out.contains(HIDDEN_MARK), "{out}");
+    let report = Pykata::new()
+        .args(["check", "--format", "json"])
+        .arg(hidden_exercise())
+        .arg("--submission")
+        .arg(&submission)
+        .run()
+        .json();
+    assert_eq!(report["common_failure"]["tests"], 3, "{report:#}");
+    assert_eq!(report["common_failure"]["line"], 7, "{report:#}");
+}
