@@ -511,3 +511,40 @@ fn a_passing_case_does_not_stop_the_others_reason_from_being_said_once() {
     assert_eq!(report["common_failure"]["tests"], 3, "{report:#}");
     assert_eq!(report["common_failure"]["line"], 7, "{report:#}");
 }
+
+#[test]
+fn the_human_report_of_several_paths_ends_with_their_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = |from: std::path::PathBuf, folder: &str, name: &str| {
+        let folder = dir.path().join(folder);
+        std::fs::create_dir(&folder).unwrap();
+        std::fs::copy(from, folder.join(name)).unwrap();
+        folder.join(name)
+    };
+    let run = Pykata::new()
+        .args(["check", "--seed", "4"])
+        .arg(copy(
+            exercise_file("decorators/retry/solution.py"),
+            "a",
+            "retry.py",
+        ))
+        .arg(copy(
+            exercise_file("decorators/retry/solution.py"),
+            "b",
+            "retry.py",
+        ))
+        .arg(copy(
+            exercise_file("decorators/retry/starter.py"),
+            "c",
+            "retry.py",
+        ))
+        .arg(copy(fixture("bad/syntax_error/retry.py"), "d", "retry.py"))
+        .arg("no-such-exercise")
+        .run()
+        .expect_code(2);
+    assert!(
+        run.stdout
+            .contains("4 graded: 2 passed, 1 failed, 1 errors, 1 could not be graded"),
+        "{run:#?}"
+    );
+}
