@@ -407,6 +407,37 @@ fn a_starter_failing_for_one_reason_is_told_so_once() {
     assert_eq!(report["common_failure"]["file"], "retry.py");
     assert_eq!(report["common_failure"]["line"], 8);
     assert_eq!(report["common_failure"]["tests"], 16);
+    // Each entry keeps its own traceback, down to the starter's line.
+    for test in report["tests"].as_array().unwrap() {
+        let frames = test["traceback"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{test:#}"));
+        let last = frames.last().unwrap();
+        assert_eq!(
+            (&last["file"], &last["line"]),
+            (&"retry.py".into(), &8.into()),
+            "{test:#}"
+        );
+    }
+
+    // Also where the case expected another exception (LRUCache(0) must raise ValueError).
+    let report = common::check_json(
+        "lru_cache",
+        &exercise_file("data_structures/lru_cache/starter.py"),
+    )
+    .json();
+    let first = &report["tests"][0];
+    assert!(
+        first["message"]
+            .as_str()
+            .unwrap()
+            .contains("expected it to raise ValueError"),
+        "{first:#}"
+    );
+    let frames = first["traceback"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{first:#}"));
+    assert_eq!(frames.last().unwrap()["file"], "lru_cache.py", "{first:#}");
 
     // Failures with different reasons are each shown.
     let mutant = exercise_file("decorators/retry/mutants/ignores_backoff.py");
