@@ -252,6 +252,54 @@ fn failing_assert_shows_the_compared_values() {
 }
 
 #[test]
+fn messages_name_failed_subtests_and_only_equality_gets_a_diff() {
+    let unittest = Pykata::new()
+        .args(["check", "--format", "json"])
+        .arg(fixture("plain/unittest_basic"))
+        .run()
+        .expect_code(1)
+        .json();
+    let find = |report: &Value, id: &str| -> Value {
+        report["tests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|test| test["id"] == id)
+            .unwrap_or_else(|| panic!("{id}: {report:#}"))
+            .clone()
+    };
+    let amounts = find(&unittest, "test_bank.py::ParseTest::test_amounts");
+    let message = amounts["message"].as_str().unwrap();
+    assert!(
+        message.contains("subtest (text='3.5'): ValueError"),
+        "{amounts:#}"
+    );
+    // Passing subtests are not listed.
+    assert!(!message.contains("(text='10')"), "{amounts:#}");
+    assert_eq!(amounts["file"], "test_bank.py", "{amounts:#}");
+
+    let pytest_style = Pykata::new()
+        .args(["check", "--format", "json"])
+        .arg(fixture("plain/pytest_style"))
+        .run()
+        .expect_code(1)
+        .json();
+    for id in [
+        "test_asserts.py::test_chained_comparison",
+        "test_asserts.py::test_in_fails",
+    ] {
+        let test = find(&pytest_style, id);
+        assert!(
+            test.get("expected").is_none() && test.get("actual").is_none(),
+            "{test:#}"
+        );
+    }
+    let list = find(&pytest_style, "test_asserts.py::test_compare_list_fails");
+    assert_eq!(list["expected"], "[0, 2, 4, 7]", "{list:#}");
+    assert_eq!(list["actual"], "[0, 2, 4, 6]", "{list:#}");
+}
+
+#[test]
 fn a_folder_that_needs_pytest_says_how_to_get_it() {
     let python = python_without_pytest();
     let run = Pykata::new()
