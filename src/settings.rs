@@ -203,6 +203,9 @@ pub struct CheckSettings {
     pub jobs: usize,
     /// How much isolation to demand.
     pub isolation: Isolation,
+    /// Show hidden cases' names and details (instructors); by default a hidden case only
+    /// says whether it passed and what it scored.
+    pub show_hidden: bool,
 }
 
 /// Where pykata makes its private temporary folders (the unpacked harness and catalogue,

@@ -483,6 +483,6 @@ fn hidden_cases_count_but_never_reach_a_learner() {
         let text = std::fs::read_to_string(out.join("students/bob").join(file)).unwrap();
         assert!(!text.contains("in cache returned"), "{file}: {text}");
         assert!(!text.contains("does not change recency"), "{file}: {text}");
-        assert!(text.contains("hidden test"), "{file}: {text}");
+        assert!(text.contains("hidden case"), "{file}: {text}");
     }
 }

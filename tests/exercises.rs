@@ -208,6 +208,37 @@ fn verify_reports_a_broken_exercise() {
 }
 
 #[test]
+fn verify_asks_for_at_least_two_hints() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = fixture("exercises/hidden_cases");
+    for entry in std::fs::read_dir(&source).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+    }
+    let mutants = dir.path().join("mutants");
+    std::fs::create_dir(&mutants).unwrap();
+    std::fs::write(
+        mutants.join("doubles.py"),
+        "# expect: returned [2, 4], expected [3, 6]\n# why: ignores the factor.\ndef scale(values, factor):\n    return [value * 2 for value in values]\n",
+    )
+    .unwrap();
+    let verify = || Pykata::new().arg("verify").arg(dir.path()).run();
+    verify().expect_code(0);
+
+    let toml_path = dir.path().join("exercise.toml");
+    let mut meta: toml::Table =
+        toml::from_str(&std::fs::read_to_string(&toml_path).unwrap()).unwrap();
+    meta.insert("hints".into(), toml::Value::Array(vec!["only one".into()]));
+    std::fs::write(&toml_path, toml::to_string(&meta).unwrap()).unwrap();
+    let run = verify().expect_code(1);
+    assert!(
+        run.stdout
+            .contains("exercise.toml has 1 hints; give at least 2"),
+        "{run:#?}"
+    );
+}
+
+#[test]
 fn json_lines_follow_the_contract_in_order() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(
@@ -360,9 +391,31 @@ fn human_report_explains_a_wrong_answer_with_context() {
         !run.stdout.contains("Traceback (most recent call last)"),
         "{run:#?}"
     );
+}
+
+#[test]
+fn colour_only_on_a_terminal_or_when_asked() {
+    let mutants = python_files(&exercise_file("data_structures/lru_cache/mutants"));
+    let grade = |extra: &[&str]| {
+        // NO_COLOR unset: on a pipe, "auto" alone must keep the report plain.
+        Pykata::new()
+            .env_remove("NO_COLOR")
+            .args(["check", "lru_cache", "--seed", "11"])
+            .args(extra)
+            .arg("--submission")
+            .arg(&mutants[0])
+            .run()
+            .expect_code(1)
+    };
+    let piped = grade(&[]);
     assert!(
-        !run.stdout.contains("\u{1b}["),
-        "colour codes when piped: {run:#?}"
+        !piped.stdout.contains("\u{1b}["),
+        "colour codes when piped: {piped:#?}"
+    );
+    let forced = grade(&["--color", "always"]);
+    assert!(
+        forced.stdout.contains("\u{1b}["),
+        "no colour with --color always: {forced:#?}"
     );
 }
 

@@ -448,6 +448,9 @@ fn run_case(name: &str, engine: EngineUnderTest) {
         .get(name)
         .unwrap_or_else(|| panic!("{name} is not in cases.toml"));
     case.validate(name);
+    if case.needs_sandbox && common::skip_without_full_isolation(&format!("red-team case {name}")) {
+        return;
+    }
     let outcome = run_and_check(name, case, engine);
     let full = outcome.isolation == "full";
     if outcome.failures.is_empty() && (full || !case.needs_sandbox) {

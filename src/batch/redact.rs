@@ -1,10 +1,10 @@
-//! What a learner may see of their own report: the one place batch outputs redact hidden
-//! cases (their name, message, values, prints and traceback are replaced; their points
-//! still count) and the batch's secret seed. Every learner-facing batch output (feedback.md,
-//! the exercism and Gradescope results.json) is made from `learner_view`, never from the
-//! full report.
+//! What a learner may see of their own report: every learner-facing batch output
+//! (feedback.md, the exercism and Gradescope results.json) is made from `learner_view`,
+//! never from the full report. Hidden cases are redacted by the one function that does it
+//! for every report (`SubmissionReport::redact_hidden`: their points still count); a batch
+//! also hides its secret seed.
 
-use crate::grade::{SubmissionReport, TestStatus};
+use crate::grade::SubmissionReport;
 
 /// The learner's view of `report`: hidden cases redacted, the seed removed.
 pub fn learner_view(report: &SubmissionReport) -> SubmissionReport {
@@ -17,32 +17,14 @@ pub fn learner_view(report: &SubmissionReport) -> SubmissionReport {
             test.message = test.message.replace(&named, "seed hidden");
         }
     }
-    let mut hidden = 0;
-    for test in view.tests.iter_mut().filter(|test| test.hidden) {
-        hidden += 1;
-        test.name = format!("hidden test {hidden}");
-        test.id = None;
-        test.message = if test.status.is_success() {
-            String::new()
-        } else if test.status == TestStatus::Skip {
-            "skipped".into()
-        } else {
-            "a hidden test did not pass (its details are not shown)".into()
-        };
-        test.expected = None;
-        test.actual = None;
-        test.output = String::new();
-        test.file = None;
-        test.line = None;
-        test.traceback.clear();
-    }
+    view.redact_hidden();
     view
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::grade::{TargetKind, TestResult};
+    use crate::grade::{TargetKind, TestResult, TestStatus};
 
     #[test]
     fn hidden_cases_keep_their_points_and_lose_their_details() {

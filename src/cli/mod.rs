@@ -203,6 +203,10 @@ struct CheckArgs {
     /// Colour in the human report.
     #[arg(long, value_enum, default_value = "auto")]
     color: ColorArg,
+    /// Show the names and details of hidden cases (for instructors; learners see only
+    /// whether each hidden case passed and its points).
+    #[arg(long)]
+    show_hidden: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -351,6 +355,7 @@ impl CheckArgs {
                 ColorArg::Never => ColorMode::Never,
             },
             jobs: self.jobs.unwrap_or_else(default_jobs).max(1),
+            show_hidden: self.show_hidden,
         }
     }
 }
@@ -537,14 +542,23 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 color: ColorMode::Auto,
                 jobs: 1,
                 isolation: Isolation::BestEffort,
+                show_hidden: false,
             };
             let mut collected = crate::report::Collector::default();
             check(&settings, &mut collected)?;
             let Some(report) = collected.reports.first() else {
                 bail!("{} was not graded", file.display());
             };
+            // The exercise graded: bundled, or an exercise folder on disk.
             let exercise = match (&report.exercise, report.is_unusable()) {
-                (Some(id), false) => Catalogue::bundled()?.get(id).cloned(),
+                (Some(_), false) => match crate::exercise::resolve_target(
+                    &settings.targets[0],
+                    settings.submission.as_deref(),
+                    &Catalogue::bundled()?,
+                ) {
+                    Ok(crate::exercise::Target::Exercise { exercise, .. }) => Some(*exercise),
+                    _ => None,
+                },
                 _ => None,
             };
             let Some(exercise) = exercise else {

@@ -28,10 +28,10 @@ pub fn default_python() -> PathBuf {
 /// Errors of starting or watching a child.
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
-    #[error("failed to run the Python interpreter {python}: {source}")]
+    #[error("cannot use the Python interpreter {python}: {reason}")]
     Interpreter {
         python: PathBuf,
-        source: std::io::Error,
+        reason: std::io::Error,
     },
     #[error("failed to start the sandboxed child: {0}")]
     Sandbox(#[from] crate::sandbox::SandboxError),
@@ -114,9 +114,9 @@ impl Engine {
         isolation: Isolation,
     ) -> Result<Engine, EngineError> {
         let interpreter =
-            subprocess::probe_interpreter(python).map_err(|source| EngineError::Interpreter {
+            subprocess::probe_interpreter(python).map_err(|reason| EngineError::Interpreter {
                 python: python.to_path_buf(),
-                source,
+                reason,
             })?;
         Ok(Engine {
             interpreter,

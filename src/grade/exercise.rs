@@ -158,6 +158,14 @@ pub fn grade_exercise(
             _ => compare_case(expected, None, &not_run, grader.seed),
         })
         .collect();
+    let submitted: Vec<Option<&CaseMessage>> = slots
+        .iter()
+        .map(|slot| match slot {
+            Slot::Reported(actual) => Some(*actual),
+            _ => None,
+        })
+        .collect();
+    report.common_failure = common_failure(&report.tests, &reference.cases, &submitted);
     report.finish();
     report.duration = started.elapsed();
     report
@@ -201,6 +209,59 @@ fn case_run_verdict(
                 _ => false,
             });
     run_verdict(&run.output, limits, run.completed, memory_error)
+}
+
+/// The one exception every failing case stopped at, if there is one (a starter's
+/// NotImplementedError): cases the run never reached are left out.
+fn common_failure(
+    tests: &[TestResult],
+    expected: &[Arc<CaseMessage>],
+    submitted: &[Option<&CaseMessage>],
+) -> Option<super::CommonFailure> {
+    let causes: Vec<_> = tests
+        .iter()
+        .enumerate()
+        .filter(|(_, test)| !test.status.is_success() && !test.message.starts_with("not run"))
+        .map(|(index, test)| {
+            let actual = submitted.get(index).copied().flatten()?;
+            let expected = expected.get(index)?;
+            if actual.name != expected.name {
+                return None;
+            }
+            let cause = raised_cause(expected, actual)?;
+            test.message.contains(&cause.0).then_some(cause)
+        })
+        .collect();
+    super::CommonFailure::of(&causes)
+}
+
+/// The first exception the submission raised where the reference did not: `Type: message`
+/// and its innermost frame.
+fn raised_cause(
+    expected: &CaseMessage,
+    actual: &CaseMessage,
+) -> Option<(String, Option<TracebackFrame>)> {
+    let cause = |raised: &RaisedException| {
+        (
+            describe_exception(raised),
+            raised.traceback.last().map(TracebackFrame::from),
+        )
+    };
+    for (index, got) in actual.steps.iter().enumerate() {
+        let Some(raised) = &got.raised else { continue };
+        let expected_raise = expected
+            .steps
+            .get(index)
+            .and_then(|want| want.raised.as_ref());
+        if expected_raise.is_none_or(|want| want.type_name != raised.type_name) {
+            return Some(cause(raised));
+        }
+    }
+    let error = actual.error.as_ref()?;
+    let expected_error = expected.error.as_ref();
+    expected_error
+        .is_none_or(|want| want.type_name != error.type_name)
+        .then(|| cause(error))
 }
 
 /// Whether a case saw MemoryError: what the address-space limit looks like from inside.

@@ -156,6 +156,7 @@ fn run_folder(grader: &Grader, path: &str, folder: &Path) -> Result<SubmissionRe
             format!("{path} holds test files, but they define no tests"),
         ));
     }
+    report.common_failure = common_failure(&report.tests);
     report.finish();
     Ok(report)
 }
@@ -201,6 +202,21 @@ fn unreported_test(id: &str) -> TestResult {
         line: None,
         traceback: Vec::new(),
     }
+}
+
+/// The one exception every failing test stopped at (the same message, raised at the same
+/// line of the same file), if there is one: a stub's NotImplementedError, say.
+fn common_failure(tests: &[TestResult]) -> Option<super::CommonFailure> {
+    let causes: Vec<_> = tests
+        .iter()
+        .filter(|test| test.status.is_scored() && !test.status.is_success())
+        .map(|test| {
+            let frame = test.traceback.last()?;
+            let message = test.message.lines().next()?.to_string();
+            Some((message, Some(frame.clone())))
+        })
+        .collect();
+    super::CommonFailure::of(&causes)
 }
 
 fn run_once(

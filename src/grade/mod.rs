@@ -7,6 +7,9 @@ pub mod folder;
 pub mod segments;
 pub mod value;
 
+#[cfg(test)]
+mod tests;
+
 use crate::engine::process::{ExitStatusKind, LimitHit, RunOutput};
 use crate::engine::protocol::Frame;
 use serde::{Deserialize, Serialize};
@@ -469,7 +472,8 @@ pub struct SubmissionReport {
     /// What the learner's code printed outside any test (capped).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub output: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The seed of the randomised cases (exercises); `null` for plain folders, which have
+    /// no seeded cases, and for a PATH that could not be resolved.
     pub seed: Option<u64>,
     pub engine: String,
     /// pytest's summary counts (plain folders only).
@@ -478,8 +482,52 @@ pub struct SubmissionReport {
     /// The isolation the submission's run got (not read back from a gradebook).
     #[serde(skip_serializing_if = "Option::is_none", skip_deserializing)]
     pub isolation: Option<IsolationSummary>,
+    /// When every failing test failed for one reason (a starter's NotImplementedError...):
+    /// that reason, said once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub common_failure: Option<CommonFailure>,
     #[serde(serialize_with = "seconds", deserialize_with = "from_seconds")]
     pub duration: Duration,
+}
+
+/// The one reason every failing test of a submission failed for: the same exception,
+/// raised at the same place in the submission.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommonFailure {
+    /// `Type: message` of the exception.
+    pub message: String,
+    /// Where it was raised: the innermost frame of its traceback, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    /// The source line, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// How many tests failed for it.
+    pub tests: usize,
+}
+
+impl CommonFailure {
+    /// The common failure of `causes`, one per failing test (`None`: a failure that is
+    /// not an exception), when there are at least two and they are all the same.
+    pub fn of(causes: &[Option<(String, Option<TracebackFrame>)>]) -> Option<CommonFailure> {
+        let (first, rest) = causes.split_first()?;
+        let (message, frame) = first.as_ref()?;
+        if rest.is_empty() || rest.iter().any(|cause| cause != first) {
+            return None;
+        }
+        Some(CommonFailure {
+            message: message.clone(),
+            file: frame.as_ref().map(|frame| frame.file.clone()),
+            line: frame.as_ref().map(|frame| frame.line),
+            text: frame
+                .as_ref()
+                .map(|frame| frame.text.trim().to_string())
+                .filter(|text| !text.is_empty()),
+            tests: causes.len(),
+        })
+    }
 }
 
 fn seconds<S: serde::Serializer>(duration: &Duration, serializer: S) -> Result<S::Ok, S::Error> {
@@ -518,6 +566,7 @@ impl SubmissionReport {
             engine: String::new(),
             isolation: None,
             counts: None,
+            common_failure: None,
             duration: Duration::ZERO,
         }
     }
@@ -553,6 +602,38 @@ impl SubmissionReport {
         } else {
             Status::Fail
         };
+    }
+
+    /// Removes what a learner must not see of hidden cases: each keeps its status, score
+    /// and points, and is named "hidden case N"; its name, message, values, output,
+    /// location and traceback are dropped. The one place every learner-facing output (the
+    /// human and JSON reports, and any later view) gets its redaction from; instructors
+    /// skip it (`--show-hidden`).
+    pub fn redact_hidden(&mut self) {
+        let mut number = 0;
+        for test in self.tests.iter_mut().filter(|test| test.hidden) {
+            number += 1;
+            test.id = None;
+            test.name = format!("hidden case {number}");
+            // "not run: ..." tells why the run stopped, nothing of the case.
+            if !test.message.starts_with("not run") {
+                test.message = String::new();
+            }
+            test.expected = None;
+            test.actual = None;
+            test.output = String::new();
+            test.file = None;
+            test.line = None;
+            test.traceback = Vec::new();
+        }
+        // The reason said once is shown only where a visible test already shows it.
+        let visible_failure = self
+            .tests
+            .iter()
+            .any(|test| !test.hidden && test.status.is_scored() && !test.status.is_success());
+        if !visible_failure {
+            self.common_failure = None;
+        }
     }
 
     /// Whether this PATH could not be graded because of the grader's input.
@@ -705,8 +786,9 @@ impl Grader {
     }
 }
 
+/// Unit tests of run verdicts and score sums (the report model's tests are in tests.rs).
 #[cfg(test)]
-mod tests {
+mod verdict_tests {
     use super::*;
     use crate::engine::process::ChildExit;
     use crate::engine::protocol::Transcript;

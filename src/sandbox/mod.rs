@@ -1481,16 +1481,64 @@ pub fn probe() -> IsolationReport {
         args: Vec::new(),
         env: Vec::new(),
     };
-    match spawn(&plan, fds, main) {
+    let mut isolation = match spawn(&plan, fds, main) {
         Ok(child) => match child.wait() {
             Ok(ChildExit {
                 status: ExitStatusKind::Exited(0),
                 ..
             }) => child.isolation.clone(),
-            Ok(other) => failed(format!("the probe ended with {:?}", other.status)),
-            Err(e) => failed(format!("failed to wait for the probe: {e}")),
+            Ok(other) => return failed(format!("the probe ended with {:?}", other.status)),
+            Err(e) => return failed(format!("failed to wait for the probe: {e}")),
         },
-        Err(e) => failed(e.to_string()),
+        Err(e) => return failed(e.to_string()),
+    };
+    // Claim the filter only if it is seen at work: a denied call must fail inside.
+    let claimed = |m: &String| m.starts_with("seccomp filter");
+    if isolation.mechanisms.iter().any(claimed) && seccomp_allowed_in(&plan) {
+        isolation.mechanisms.retain(|m| !claimed(m));
+        isolation.missing.push(
+            "seccomp filter not in force: a system call it denies (keyctl) was allowed".into(),
+        );
+        if isolation.level == IsolationLevel::Full {
+            isolation.level = IsolationLevel::Partial;
+        }
+    }
+    isolation
+}
+
+/// Whether `keyctl`, which the seccomp filter denies with `EPERM`, succeeds in a sandbox
+/// made from `plan` (`false` too when it cannot be told).
+fn seccomp_allowed_in(plan: &SandboxPlan) -> bool {
+    let null = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/null")
+            .map(OwnedFd::from)
+    };
+    let (Ok(stdout), Ok(stderr), Ok(channel)) = (null(), null(), null()) else {
+        return false;
+    };
+    let fds = ChildFds {
+        stdout,
+        stderr,
+        channel,
+    };
+    let main = ChildMain::InProcess(Box::new(|| {
+        // KEYCTL_GET_KEYRING_ID (0) of the session keyring (-3), creating none: harmless.
+        // SAFETY: a system call with integer arguments only.
+        let result = unsafe {
+            libc::syscall(
+                libc::SYS_keyctl,
+                0 as std::ffi::c_long,
+                -3 as std::ffi::c_long,
+                0 as std::ffi::c_long,
+            )
+        };
+        if result >= 0 { 1 } else { 0 }
+    }));
+    match spawn(plan, fds, main).map(|child| child.wait()) {
+        Ok(Ok(exit)) => exit.status == ExitStatusKind::Exited(1),
+        _ => false,
     }
 }
 
