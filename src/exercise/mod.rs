@@ -294,17 +294,24 @@ pub struct Catalogue {
     exercises: Vec<Exercise>,
 }
 
+/// The order of the topics within a difficulty, as a learner meets them: functions and
+/// decorators, then generators, the data model, data structures. Other topics follow.
+const TOPIC_PATH: [&str; 4] = ["decorators", "generators", "data_model", "data_structures"];
+
 impl Catalogue {
     /// Reads every `exercise.toml` embedded in the binary (`assets::register_catalogue`).
     pub fn bundled() -> Result<Catalogue, ExerciseError> {
         let mut exercises = Vec::new();
         collect_bundled(catalogue(), &mut exercises)?;
         exercises.sort_by(|a, b| {
-            (a.meta.difficulty, &a.meta.topic, &a.meta.id).cmp(&(
-                b.meta.difficulty,
-                &b.meta.topic,
-                &b.meta.id,
-            ))
+            let key = |meta: &ExerciseMeta| {
+                let rank = TOPIC_PATH
+                    .iter()
+                    .position(|topic| *topic == meta.topic)
+                    .unwrap_or(TOPIC_PATH.len());
+                (meta.difficulty, rank, meta.topic.clone(), meta.id.clone())
+            };
+            key(&a.meta).cmp(&key(&b.meta))
         });
         Ok(Catalogue { exercises })
     }
