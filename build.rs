@@ -14,7 +14,9 @@
 //!    reports it, never a pyenv shim) and `PYKATA_BUILD_PYTHON_VERSION` (e.g. `3.11.7`) to
 //!    the crate: the subprocess engine's default interpreter, and what the zygote checks the
 //!    loaded libpython against before it starts;
-//! 4. compiles the harness's modules with that interpreter into `$OUT_DIR/harness-bytecode`
+//! 4. exports `PYKATA_BUILD_ID`, a digest of the sources, which `pykata` and its zygote
+//!    `pykata-zygote` compare at start-up (a stale zygote is refused);
+//! 5. compiles the harness's modules with that interpreter into `$OUT_DIR/harness-bytecode`
 //!    (`__pycache__` files of the checked-hash kind), which the binary embeds and unpacks
 //!    beside the harness: neither engine's default interpreter then compiles the harness
 //!    at each start (another interpreter version ignores them, having another cache tag).
@@ -24,7 +26,9 @@ use std::process::Command;
 fn main() {
     println!("cargo:rerun-if-changed=harness");
     println!("cargo:rerun-if-changed=exercises");
+    println!("cargo:rerun-if-changed=quizzes");
     println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=src");
     // pyo3-build-config already asks cargo to rerun on PYO3_PYTHON, PYO3_CONFIG_FILE and PATH
     // changes for its own build script; these keep ours in step with it.
     println!("cargo:rerun-if-env-changed=PYO3_PYTHON");
@@ -77,6 +81,37 @@ fn main() {
     println!("cargo:rustc-env=PYKATA_BUILD_PYTHON_VERSION={version}");
 
     compile_harness(&executable);
+    println!("cargo:rustc-env=PYKATA_BUILD_ID={}", build_id());
+}
+
+/// A digest of the sources (`src/`, `harness/`, Cargo.toml): `pykata` and `pykata-zygote`
+/// built from the same sources carry the same, and `pykata` refuses a zygote that carries
+/// another (a stale `pykata-zygote` beside a rebuilt `pykata`).
+fn build_id() -> String {
+    use std::hash::Hasher;
+    fn add(path: &std::path::Path, hasher: &mut std::collections::hash_map::DefaultHasher) {
+        let mut entries: Vec<_> = std::fs::read_dir(path)
+            .map(|dir| dir.filter_map(Result::ok).map(|e| e.path()).collect())
+            .unwrap_or_default();
+        entries.sort();
+        for entry in entries {
+            if entry.is_dir() {
+                if entry.file_name().is_some_and(|name| name != "__pycache__") {
+                    add(&entry, hasher);
+                }
+            } else if let Ok(bytes) = std::fs::read(&entry) {
+                hasher.write(entry.to_string_lossy().as_bytes());
+                hasher.write(&bytes);
+            }
+        }
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    for part in ["src", "harness"] {
+        add(&root.join(part), &mut hasher);
+    }
+    hasher.write(&std::fs::read(root.join("Cargo.toml")).unwrap_or_default());
+    format!("{:016x}", hasher.finish())
 }
 
 /// Compiles every module of `harness/` into `$OUT_DIR/harness-bytecode`, laid out as the

@@ -31,6 +31,8 @@ impl Diagnosis {
 
 /// Examines this machine. Runs no untrusted code.
 pub fn diagnose() -> Diagnosis {
+    // First, while this process has no other thread: the probe runs code in a forked child.
+    let isolation = crate::sandbox::probe();
     let python = default_python();
     let interpreter = probe_interpreter(&python)
         .map(|found| found.executable.display().to_string())
@@ -49,7 +51,6 @@ pub fn diagnose() -> Diagnosis {
         .stderr(std::process::Stdio::null())
         .status()
         .is_ok_and(|status| status.success());
-    let isolation = crate::sandbox::probe();
     // SAFETY: geteuid cannot fail.
     let root = unsafe { libc::geteuid() } == 0;
     let user_namespace = isolation

@@ -10,14 +10,18 @@
 #![allow(clippy::result_large_err)]
 
 pub mod assets;
+pub mod batch;
 pub mod cli;
 pub mod doctor;
 pub mod engine;
 pub mod exercise;
 pub mod grade;
+pub mod progress;
+pub mod quiz;
 pub mod report;
 pub mod runner;
 pub mod sandbox;
 pub mod settings;
 pub mod verify;
+pub mod watch;
 pub mod workspace;

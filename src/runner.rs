@@ -99,7 +99,10 @@ pub fn check(settings: &CheckSettings, reporter: &mut dyn Reporter) -> Result<Ru
         let mut emitted = 0;
         for (index, report) in receiver {
             waiting.insert(index, report);
-            while let Some(report) = waiting.remove(&emitted) {
+            while let Some(mut report) = waiting.remove(&emitted) {
+                if !settings.show_hidden {
+                    report.redact_hidden();
+                }
                 stats.record(&report);
                 if let Some(message) = isolation_notice(settings, &report, &mut warned)
                     && report_error.is_none()
@@ -188,11 +191,14 @@ fn grade_one(
                 ExerciseError::NoTests { .. } => TargetKind::Folder,
                 _ => TargetKind::Exercise,
             };
-            SubmissionReport::unusable(
+            let mut report = SubmissionReport::unusable(
                 argument,
                 kind,
                 GradeError::grader("input", error.to_string()),
-            )
+            );
+            // Every line names the engine of the run, even one that graded nothing.
+            report.engine = grader.engine_name().to_string();
+            report
         }
     }
 }

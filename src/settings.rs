@@ -11,6 +11,16 @@ pub enum Format {
     Human,
     /// JSON Lines: one object per graded path.
     Json,
+    /// One JUnit XML document for the whole run.
+    Junit,
+    /// TAP version 14.
+    Tap,
+    /// Gradescope's results.json, one object per graded path per line.
+    Gradescope,
+    /// exercism's results.json (version 3), one object per graded path per line.
+    Exercism,
+    /// GitHub Actions workflow commands: groups, annotations, a step summary.
+    Github,
 }
 
 /// When the human report uses colour.
@@ -33,11 +43,27 @@ pub enum EngineChoice {
     Subprocess,
 }
 
+/// How many times one graded PATH's run is restarted after a limit stopped it in the
+/// middle of a test or case (the tests after it then run in a fresh child). Past this, the
+/// tests not yet run are reported as not run: a submission that hangs in every test costs
+/// at most `RESTARTS + 1` times the per-test limit.
+pub const RESTARTS: u32 = 3;
+
+/// What each test adds to the whole run's time limit ([`Limits::run_time`]).
+pub const RUN_TIME_PER_TEST: Duration = Duration::from_secs(1);
+
+/// How long the grader waits for a child to exit once it has sent its completion record;
+/// then it ends the child and keeps the results (a thread or process left running by the
+/// submission costs nothing more).
+pub const EXIT_GRACE: Duration = Duration::from_millis(200);
+
 /// Resource limits for one child run. Defaults come from [`Limits::default`], an
 /// exercise's `[limits]` table overrides them, and the command line overrides both.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
-    /// Wall-clock time for the whole run.
+    /// Wall-clock time of each test or case, and of what comes before the first one
+    /// (loading the submission, collecting the tests). The whole run has
+    /// [`Limits::run_time`].
     pub wall_time: Duration,
     /// CPU time of the run's main process, in seconds.
     pub cpu_seconds: u64,
@@ -74,6 +100,15 @@ impl Default for Limits {
 }
 
 impl Limits {
+    /// The wall-clock limit of a whole run of `tests` tests (or cases), restarts included:
+    /// the per-test limit times `RESTARTS + 1`, plus `RUN_TIME_PER_TEST` per test. Before
+    /// the tests are known, `tests` is 0.
+    pub fn run_time(&self, tests: usize) -> Duration {
+        self.wall_time.saturating_mul(RESTARTS + 1).saturating_add(
+            RUN_TIME_PER_TEST.saturating_mul(u32::try_from(tests).unwrap_or(u32::MAX)),
+        )
+    }
+
     /// The part the sandbox enforces.
     pub fn sandbox(&self) -> crate::sandbox::Limits {
         crate::sandbox::Limits {
@@ -86,6 +121,31 @@ impl Limits {
         }
     }
 }
+
+/// CPU-time limit of each run of a plain folder, in seconds (an exercise's run has
+/// `Limits::default().cpu_seconds` unless its exercise.toml says otherwise).
+pub const FOLDER_CPU_SECONDS: u64 = 60;
+
+/// The default limits in one paragraph, as `pykata check --help` and the README state
+/// them (a test checks that the README says the same).
+pub fn limits_summary() -> String {
+    let limits = Limits::default();
+    let per_test = limits.wall_time.as_secs();
+    format!(
+        "Default limits: each test (of a plain folder) or case (of an exercise) may take {per_test} s of wall-clock time (an exercise's limits.timeout_seconds, or --timeout, sets it; loading and collecting before the first test get the same). The whole run may take {} times that plus {} s per test. When a limit stops a run in a test, that test fails with the limit's verdict and a fresh run grades the tests after it, at most {RESTARTS} times; the tests left after that are reported as not run. Output: {} MiB on stdout and on stderr each (what a test prints beyond the {} KiB kept for its report counts). CPU: {} s per run ({FOLDER_CPU_SECONDS} s for plain folders; --cpu-limit). Memory: {} MiB of address space per process (--memory-limit). Once the run has reported its last result, it has {} s to exit before it is ended.",
+        RESTARTS + 1,
+        RUN_TIME_PER_TEST.as_secs(),
+        limits.output_bytes >> 20,
+        CAPTURE_KEPT_BYTES >> 10,
+        limits.cpu_seconds,
+        limits.memory_bytes >> 20,
+        EXIT_GRACE.as_secs_f64(),
+    )
+}
+
+/// What the harness keeps of a test's own output for its report (`cases.OUTPUT_LIMIT`,
+/// `folder.capture.LIMIT`, in characters); the rest goes to the run's stdout.
+pub const CAPTURE_KEPT_BYTES: usize = 64 * 1024;
 
 /// Per-run overrides of [`Limits`] given on the command line.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -146,6 +206,9 @@ pub struct CheckSettings {
     /// Environment variables passed into plain folders' runs (`--env NAME`), with their
     /// values.
     pub folder_env: Vec<(String, String)>,
+    /// Show hidden cases' names and details (instructors); by default a hidden case only
+    /// says whether it passed and what it scored.
+    pub show_hidden: bool,
 }
 
 /// Where pykata makes its private temporary folders (the unpacked harness and catalogue,

@@ -85,7 +85,7 @@ fn fixture_built(env: Vec<(String, String)>, warm_sandboxes: bool) -> Fixture {
     let harness = public_dir("pykata-test-harness");
     write_harness(harness.path());
     let mut options = ZygoteOptions::new(harness.path());
-    options.program = Some(env!("CARGO_BIN_EXE_pykata").into());
+    options.program = Some(env!("CARGO_BIN_EXE_pykata-zygote").into());
     options.env = env;
     options.warm_sandboxes = warm_sandboxes;
     let zygote = Zygote::with_options(options).unwrap();

@@ -98,6 +98,8 @@ fn agrees_with_pytest(folder: &str) {
         assert_eq!(&got[id], outcome, "{folder}: {id}");
     }
 
+    scores_as_expected(folder, &run, &statuses, &with_subtests, want_collect.len());
+
     if differs.is_empty() {
         for key in COUNT_KEYS {
             assert_eq!(
@@ -106,6 +108,81 @@ fn agrees_with_pytest(folder: &str) {
             );
         }
     }
+}
+
+/// Checks what pykata made of the statuses: each test's score and max_score, the folder's
+/// score, max_score and status, and the exit code, computed here from pytest's statuses
+/// (`statuses`, pykata's deliberate differences applied) by pykata's documented rules: a
+/// passed, xfailed or xpassed test scores 1 of 1, a failed or erroring test 0 of 1, a
+/// skipped test 0 of 0; a unittest test with a failed subtest fails; a collection error is
+/// one erroring test; the folder passes only when no test fails or errors.
+fn scores_as_expected(
+    folder: &str,
+    run: &common::Run,
+    statuses: &BTreeMap<String, String>,
+    subtests: &serde_json::Map<String, Value>,
+    collect_errors: usize,
+) {
+    let report = run.json();
+    let mut score = 0.0;
+    let mut max_score = collect_errors as f64;
+    let tests = report["tests"].as_array().unwrap();
+    for (id, outcome) in statuses {
+        let failed_subtest = subtests.get(id).is_some_and(|subtests| {
+            subtests
+                .as_object()
+                .unwrap()
+                .values()
+                .any(|outcome| outcome != "passed" && outcome != "skipped")
+        });
+        let outcome = if failed_subtest { "failed" } else { outcome };
+        let (test_score, test_max) = match outcome {
+            "passed" | "xfailed" | "xpassed" => (1.0, 1.0),
+            "skipped" => (0.0, 0.0),
+            _ => (0.0, 1.0),
+        };
+        let test = tests
+            .iter()
+            .find(|test| test["id"] == id.as_str())
+            .unwrap_or_else(|| panic!("{folder}: {id} not reported"));
+        assert_eq!(
+            pytest_word(test["status"].as_str().unwrap()),
+            outcome,
+            "{folder}: status of {id}: {test:#}"
+        );
+        assert_eq!(
+            test["score"].as_f64(),
+            Some(test_score),
+            "{folder}: score of {id}: {test:#}"
+        );
+        // A skipped test reports its max_score but does not count toward the folder's.
+        if outcome != "skipped" {
+            assert_eq!(
+                test["max_score"].as_f64(),
+                Some(test_max),
+                "{folder}: max_score of {id}: {test:#}"
+            );
+        }
+        score += test_score;
+        max_score += test_max;
+    }
+    let passes = score == max_score;
+    assert_eq!(
+        report["score"].as_f64(),
+        Some(score),
+        "{folder}: {report:#}"
+    );
+    assert_eq!(
+        report["max_score"].as_f64(),
+        Some(max_score),
+        "{folder}: {report:#}"
+    );
+    assert_eq!(
+        report["status"],
+        if passes { "pass" } else { "fail" },
+        "{folder}: {report:#}"
+    );
+    assert_eq!(run.code, if passes { 0 } else { 1 }, "{folder}: {run:#?}");
 }
 
 #[test]
@@ -175,10 +252,60 @@ fn failing_assert_shows_the_compared_values() {
 }
 
 #[test]
+fn messages_name_failed_subtests_and_only_equality_gets_a_diff() {
+    let unittest = Pykata::new()
+        .args(["check", "--format", "json"])
+        .arg(fixture("plain/unittest_basic"))
+        .run()
+        .expect_code(1)
+        .json();
+    let find = |report: &Value, id: &str| -> Value {
+        report["tests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|test| test["id"] == id)
+            .unwrap_or_else(|| panic!("{id}: {report:#}"))
+            .clone()
+    };
+    let amounts = find(&unittest, "test_bank.py::ParseTest::test_amounts");
+    let message = amounts["message"].as_str().unwrap();
+    assert!(
+        message.contains("subtest (text='3.5'): ValueError"),
+        "{amounts:#}"
+    );
+    // Passing subtests are not listed.
+    assert!(!message.contains("(text='10')"), "{amounts:#}");
+    assert_eq!(amounts["file"], "test_bank.py", "{amounts:#}");
+
+    let pytest_style = Pykata::new()
+        .args(["check", "--format", "json"])
+        .arg(fixture("plain/pytest_style"))
+        .run()
+        .expect_code(1)
+        .json();
+    for id in [
+        "test_asserts.py::test_chained_comparison",
+        "test_asserts.py::test_in_fails",
+    ] {
+        let test = find(&pytest_style, id);
+        assert!(
+            test.get("expected").is_none() && test.get("actual").is_none(),
+            "{test:#}"
+        );
+    }
+    let list = find(&pytest_style, "test_asserts.py::test_compare_list_fails");
+    assert_eq!(list["expected"], "[0, 2, 4, 7]", "{list:#}");
+    assert_eq!(list["actual"], "[0, 2, 4, 6]", "{list:#}");
+}
+
+#[test]
 fn a_test_that_needs_pytest_errors_alone_and_says_how_to_get_it() {
     agrees_with_pytest("needs_pytest");
+    // A Python without pytest: the built-in runner errors the one test alone.
     let run = Pykata::new()
-        .args(["check", "--format", "json"])
+        .args(["check", "--format", "json", "--python"])
+        .arg(python_without_pytest())
         .arg(fixture("plain/needs_pytest"))
         .run()
         .expect_code(1);
@@ -248,40 +375,85 @@ fn options_that_do_not_change_outcomes_are_ignored_with_one_notice() {
 }
 
 /// A virtual environment with the pytest version the fixtures were recorded with, made
-/// once under the target folder (from the Python package index).
-fn python_with_pytest() -> PathBuf {
+/// once under the target folder from the Python package index (PyPI), or the interpreter
+/// `PYKATA_TEST_PYTEST_PYTHON` names. `None`, with one line saying why, when neither works
+/// (offline); `PYKATA_TEST_REQUIRE_PYPI=1` makes that a failure instead.
+fn python_with_pytest() -> Option<PathBuf> {
+    static PYTHON: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    let made = PYTHON.get_or_init(|| {
+        if let Some(python) = std::env::var_os("PYKATA_TEST_PYTEST_PYTHON") {
+            return Ok(PathBuf::from(python));
+        }
+        let venv = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("pytest-venv");
+        let python = venv.join("bin/python");
+        let ready = venv.join("ready");
+        if ready.exists() {
+            return Ok(python);
+        }
+        let status = std::process::Command::new(pykata::engine::default_python())
+            .args(["-m", "venv", "--clear"])
+            .arg(&venv)
+            .status();
+        if !status.is_ok_and(|status| status.success()) {
+            return Err(format!(
+                "failed to create the virtual environment {}",
+                venv.display()
+            ));
+        }
+        let status = std::process::Command::new(&python)
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "pytest==9.2.0",
+            ])
+            .status();
+        if !status.is_ok_and(|status| status.success()) {
+            return Err(format!(
+                "failed to install pytest 9.2.0 from the Python package index into {}",
+                venv.display()
+            ));
+        }
+        std::fs::write(&ready, "").unwrap();
+        Ok(python)
+    });
+    match made {
+        Ok(python) => Some(python.clone()),
+        Err(why) if std::env::var_os("PYKATA_TEST_REQUIRE_PYPI").is_some() => panic!("{why}"),
+        Err(why) => {
+            println!(
+                "skipped: this test needs pytest from PyPI ({why}); set PYKATA_TEST_PYTEST_PYTHON to a Python that has pytest 9.2.0"
+            );
+            None
+        }
+    }
+}
+
+/// A Python without pytest, whatever the build Python has installed: a virtual environment
+/// of the build Python made without pip or any package (no network needed).
+fn python_without_pytest() -> PathBuf {
     static PYTHON: OnceLock<PathBuf> = OnceLock::new();
     PYTHON
         .get_or_init(|| {
-            let venv = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("pytest-venv");
+            let venv = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("bare-venv");
             let python = venv.join("bin/python");
-            let ready = venv.join("ready");
-            if ready.exists() {
-                return python;
+            if !python.exists() {
+                let status = std::process::Command::new(pykata::engine::default_python())
+                    .args(["-m", "venv", "--clear", "--without-pip"])
+                    .arg(&venv)
+                    .status()
+                    .unwrap();
+                assert!(status.success(), "failed to create {}", venv.display());
             }
-            let status = std::process::Command::new(pykata::engine::default_python())
-                .args(["-m", "venv", "--clear"])
-                .arg(&venv)
+            let has_pytest = std::process::Command::new(&python)
+                .args(["-I", "-c", "import pytest"])
+                .stderr(std::process::Stdio::null())
                 .status()
-                .unwrap();
-            assert!(status.success(), "failed to create {}", venv.display());
-            let status = std::process::Command::new(&python)
-                .args([
-                    "-m",
-                    "pip",
-                    "install",
-                    "--quiet",
-                    "--disable-pip-version-check",
-                    "pytest==9.2.0",
-                ])
-                .status()
-                .unwrap();
-            assert!(
-                status.success(),
-                "failed to install pytest into {} (this test needs the Python package index)",
-                venv.display()
-            );
-            std::fs::write(&ready, "").unwrap();
+                .unwrap()
+                .success();
+            assert!(!has_pytest, "{} imports pytest", python.display());
             python
         })
         .clone()
@@ -289,13 +461,24 @@ fn python_with_pytest() -> PathBuf {
 
 #[test]
 fn a_folder_that_needs_pytest_runs_under_real_pytest_when_installed() {
+    let Some(python) = python_with_pytest() else {
+        return;
+    };
     let want = expected("needs_pytest");
     let run = Pykata::new()
         .args(["check", "--format", "json", "--python"])
-        .arg(python_with_pytest())
+        .arg(python)
         .arg(fixture("plain/needs_pytest"))
         .run()
         .expect_code(0);
+    let statuses: BTreeMap<String, String> = want["tests"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(id, outcome)| (id.clone(), outcome.as_str().unwrap().to_string()))
+        .collect();
+    let subtests = want["subtests"].as_object().cloned().unwrap_or_default();
+    scores_as_expected("needs_pytest", &run, &statuses, &subtests, 0);
     let report = run.json();
     for key in COUNT_KEYS {
         assert_eq!(
@@ -567,7 +750,8 @@ fn import_mode_importlib_lets_test_files_share_a_basename() {
 #[test]
 fn a_custom_collector_errors_alone_without_pytest_and_runs_under_pytest_with_it() {
     let run = Pykata::new()
-        .args(["check", "--format", "json"])
+        .args(["check", "--format", "json", "--python"])
+        .arg(python_without_pytest())
         .arg(fixture("plain/custom_collector"))
         .run()
         .expect_code(1);
@@ -581,9 +765,12 @@ fn a_custom_collector_errors_alone_without_pytest_and_runs_under_pytest_with_it(
     );
     assert!(run.stdout.contains("custom collector"), "{run:#?}");
 
+    let Some(python) = python_with_pytest() else {
+        return;
+    };
     let run = Pykata::new()
         .args(["check", "--format", "json", "--python"])
-        .arg(python_with_pytest())
+        .arg(python)
         .arg(fixture("plain/custom_collector"))
         .run()
         .expect_code(1);

@@ -50,6 +50,8 @@ const PYKATA_GUARD: Duration = Duration::from_secs(20);
 const STRAGGLER_WAIT: Duration = Duration::from_secs(2);
 /// `--timeout` of a case that does not set its own.
 const DEFAULT_TIMEOUT: f64 = 5.0;
+/// What pykata may take beyond a case's limit (`within`, else its timeout) to answer.
+const ANSWER_SLACK: f64 = 2.0;
 /// What a fixture prints when one of its attacks worked.
 const ESCAPED: &str = "REDTEAM-ESCAPED";
 
@@ -185,6 +187,12 @@ redteam_cases! {
     plain_exit_in_test,
     plain_keyboard_interrupt,
     plain_always_equal,
+    // a hang, a flood or a crash costs one test, not the grade
+    plain_hang_one_test,
+    plain_flood_one_test,
+    plain_thread_after_tests,
+    plain_fork_bomb_test,
+    exercise_hang_one_case,
 }
 
 #[test]
@@ -273,6 +281,13 @@ struct Expect {
     /// At least this many tests reported with status fail or error.
     #[serde(default)]
     failed_at_least: Option<usize>,
+    /// The report's `max_score` must be exactly this.
+    #[serde(default)]
+    out_of: Option<f64>,
+    /// Tests by name: the status each must have, optionally followed by `: ` and a piece
+    /// of its message (`"fail: time limit: this test took longer than 2 s"`).
+    #[serde(default)]
+    tests: BTreeMap<String, String>,
 }
 
 /// One case of cases.toml.
@@ -313,6 +328,14 @@ struct Case {
     min_score: Option<f64>,
     #[serde(default)]
     failed_at_least: Option<usize>,
+    #[serde(default)]
+    out_of: Option<f64>,
+    #[serde(default)]
+    tests: BTreeMap<String, String>,
+    /// pykata must answer within this many seconds plus [`ANSWER_SLACK`] (default: the
+    /// case's timeout, one test's limit).
+    #[serde(default)]
+    within: Option<f64>,
 }
 
 impl Case {
@@ -338,7 +361,11 @@ impl Case {
             );
         } else {
             assert!(
-                self.status.is_none() && self.verdict.is_none() && self.max_score.is_none(),
+                self.status.is_none()
+                    && self.verdict.is_none()
+                    && self.max_score.is_none()
+                    && self.out_of.is_none()
+                    && self.tests.is_empty(),
                 "{name}: with targets, expectations go in each target"
             );
             assert!(
@@ -389,6 +416,8 @@ impl Case {
             max_score: self.max_score,
             min_score: self.min_score,
             failed_at_least: self.failed_at_least,
+            out_of: self.out_of,
+            tests: self.tests.clone(),
         }]
     }
 }
@@ -419,6 +448,9 @@ fn run_case(name: &str, engine: EngineUnderTest) {
         .get(name)
         .unwrap_or_else(|| panic!("{name} is not in cases.toml"));
     case.validate(name);
+    if case.needs_sandbox && common::skip_without_full_isolation(&format!("red-team case {name}")) {
+        return;
+    }
     let outcome = run_and_check(name, case, engine);
     let full = outcome.isolation == "full";
     if outcome.failures.is_empty() && (full || !case.needs_sandbox) {
@@ -515,7 +547,15 @@ fn run_and_check(name: &str, case: &Case, engine: EngineUnderTest) -> Outcome {
     if let Ok(extra) = std::env::var("PYKATA_REDTEAM_ARGS") {
         args.extend(extra.split_whitespace().map(String::from));
     }
+    let started = Instant::now();
     let run = run_pykata(&args, &secret, &mut failures);
+    let took = started.elapsed().as_secs_f64();
+    let allowed = case.within.unwrap_or(timeout) + ANSWER_SLACK;
+    if took > allowed {
+        failures.push(format!(
+            "pykata took {took:.2} s to answer, more than the case's limit plus {ANSWER_SLACK} s ({allowed} s)"
+        ));
+    }
 
     // The verdicts.
     let expectations = case.expectations();
@@ -525,6 +565,9 @@ fn run_and_check(name: &str, case: &Case, engine: EngineUnderTest) -> Outcome {
             "pykata exited with {}, expected 1",
             run.code_text()
         ));
+    }
+    if run.stdout.contains("-0.0") {
+        failures.push("pykata's JSON prints -0.0".into());
     }
     if output.contains("panicked") || output.contains("RUST_BACKTRACE") {
         failures.push("pykata panicked".into());
@@ -680,6 +723,38 @@ fn check_report(label: &str, expect: &Expect, report: &Json, failures: &mut Vec<
                 failing_tests(report),
                 error_text(report)
             ));
+    }
+    if let Some(out_of) = expect.out_of
+        && report["max_score"].as_f64() != Some(out_of)
+    {
+        failures.push(format!(
+            "{label}: max_score {}, expected {out_of} ({summary})",
+            report["max_score"]
+        ));
+    }
+    for (name, wanted) in &expect.tests {
+        let (status, fragment) = wanted.split_once(": ").unwrap_or((wanted, ""));
+        let found = report["tests"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|test| test["name"].as_str() == Some(name.as_str()));
+        match found {
+            None => failures.push(format!(
+                "{label}: no test named {name}; tests: {}",
+                test_statuses(report)
+            )),
+            Some(test) => {
+                let message = test["message"].as_str().unwrap_or("");
+                if test["status"].as_str() != Some(status) || !message.contains(fragment) {
+                    failures.push(format!(
+                        "{label}: test {name} is {} ({}), expected {wanted}",
+                        test["status"],
+                        clip(message)
+                    ));
+                }
+            }
+        }
     }
     if let Some(least) = expect.failed_at_least {
         let failed = report["tests"]

@@ -46,6 +46,8 @@ fn minimal_job(grader: &Grader, cases: &Path) -> (tempfile::TempDir, Job) {
             MINIMAL_MODULE,
             "--seed",
             &SEED.to_string(),
+            "--from",
+            "0",
         ]
         .iter()
         .map(OsString::from)
@@ -53,6 +55,7 @@ fn minimal_job(grader: &Grader, cases: &Path) -> (tempfile::TempDir, Job) {
         scratch: scratch.path().to_path_buf(),
         limits: Limits::default(),
         known_lines: None,
+        clock: pykata::engine::RunClock::now(),
     };
     (scratch, job)
 }

@@ -1,7 +1,7 @@
 //! Everything the benchmarks grade, generated in a temporary folder: a minimal exercise,
 //! plain unittest folders, lru_cache submissions, and the virtual environment with pytest.
 
-use pykata::assets::EXERCISES;
+use pykata::assets::catalogue;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -49,7 +49,7 @@ pub fn write(path: &Path, text: &str) {
 
 /// The text of a file of the bundled catalogue, e.g. `decorators/retry/solution.py`.
 pub fn bundled_text(relative: &str) -> String {
-    EXERCISES
+    catalogue()
         .get_file(relative)
         .and_then(|file| file.contents_utf8())
         .unwrap_or_else(|| panic!("exercises/{relative} is not in the catalogue"))
@@ -179,7 +179,7 @@ fn lru_cache_variants() -> Vec<(String, String)> {
     }
     // list_of_keys and min_timestamp_eviction are O(n) per operation: a second or more
     // each in the cases that measure complexity, which would make this a test of them.
-    let mutants = EXERCISES
+    let mutants = catalogue()
         .get_dir("data_structures/lru_cache/mutants")
         .expect("lru_cache has mutants");
     let mut mutant_files: Vec<_> = mutants.files().collect();

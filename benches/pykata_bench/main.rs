@@ -14,12 +14,13 @@
 //! cargo bench --bench pykata_bench -- --write docs/BENCHMARKS.md
 //! ```
 //!
-//! Sections: `overhead`, `folders`, `watch`, `memory`, `breakdown`, `realfolders`. Options: `--quick`,
-//! `--samples N` (overhead), `--saves N` (watch), `--folders N`, `--rounds N` (folders),
+//! Sections: `overhead`, `folders`, `watch`, `memory`, `breakdown`, `batch`, `realfolders`.
+//! Options: `--quick`, `--samples N` (overhead), `--saves N` (watch), `--folders N`, `--rounds N` (folders),
 //! `--submissions N` (memory), `--breakdown-samples N`, `--write PATH` (or the environment
 //! variable `PYKATA_BENCH_WRITE`). The memory section's headline needs a memory cgroup it
 //! can make (root, or a delegated cgroup); `PYKATA_BENCH_NO_CGROUP=1` shows its fallback.
 
+mod batch;
 mod breakdown;
 mod cgroup;
 mod engines;
@@ -36,12 +37,13 @@ mod watch;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const SECTIONS: [&str; 6] = [
+const SECTIONS: [&str; 7] = [
     "overhead",
     "folders",
     "watch",
     "memory",
     "breakdown",
+    "batch",
     "realfolders",
 ];
 
@@ -153,9 +155,13 @@ pub fn progress(section: &str, done: usize, total: usize) {
     }
 }
 
+/// The bundled exercises, as `pykata` embeds them.
+static CATALOGUE: include_dir::Dir<'static> = pykata::bundled_catalogue!();
+
 fn main() -> ExitCode {
-    // First: the embedded engine re-executes this binary as its zygote.
-    pykata::engine::embedded::maybe_run_zygote();
+    // The catalogue is the executable's to embed, and the zygote is cargo's build of it.
+    pykata::assets::register_catalogue(&CATALOGUE);
+    pykata::engine::embedded::set_zygote_program(env!("CARGO_BIN_EXE_pykata-zygote"));
     let arguments: Vec<String> = std::env::args().skip(1).collect();
     // `cargo test --benches` runs this without `--bench`: nothing to measure then.
     if !arguments.iter().any(|argument| argument == "--bench") {
@@ -181,6 +187,7 @@ fn main() -> ExitCode {
             "watch" => watch::run(&options, root.path()),
             "memory" => memory::run(&options, root.path()),
             "breakdown" => breakdown::run(&options, root.path()),
+            "batch" => batch::run(&options, root.path()),
             "realfolders" => realfolders::run(&options, root.path()),
             _ => unreachable!("sections are checked when parsing"),
         };

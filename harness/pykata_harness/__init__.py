@@ -2,8 +2,8 @@
 
 Exercise authors import the case API from here: ``from pykata_harness import case, random_case``.
 """
-from .cases import case, random_case
+from .cases import builtin_errors, case, random_case
 
 PROTOCOL_VERSION = 1
 
-__all__ = ["PROTOCOL_VERSION", "case", "random_case"]
+__all__ = ["PROTOCOL_VERSION", "builtin_errors", "case", "random_case"]

@@ -2,8 +2,8 @@
 
 The cases file is loaded first, before any learner code runs, under the module name
 ``loader.CASES_MODULE``; the submission then becomes module ``--module`` (also in
-``sys.modules``). One ``case`` message goes to the grader per registered case, then the
-``done`` record; a submission that cannot be loaded gets one ``load_error`` and ``done``
+``sys.modules``). The names of the cases go to the grader (``collected``), then, for each
+case from index ``--from`` on, ``begin`` and the ``case`` message, then the ``done`` record; a submission that cannot be loaded gets one ``load_error`` and ``done``
 with count 0. A broken cases file is the author's fault, not the learner's: it is printed
 on stderr and the run stops with exit code 2 and no ``done``.
 """
@@ -17,6 +17,7 @@ from typing import Dict, List, Sequence, Tuple
 from .cases import CaseSpec, remember_streams, run_case, take_registered
 from .channel import Channel
 from .loader import CASES_MODULE, load_submission
+from .serialize import wire_text
 
 
 def run_exercise(args: argparse.Namespace, channel: Channel) -> int:
@@ -33,11 +34,20 @@ def run_exercise(args: argparse.Namespace, channel: Channel) -> int:
         channel.send(loaded.error)
         channel.send({"event": "done", "count": 0})
         return 0
+    # The grader learns the cases first, then which one begins before each runs: when a
+    # limit stops this process in a case, it knows which, and starts a fresh run of the
+    # cases after it (``--from``).
+    # Each ``begin`` goes out in the same write as what comes before it (one wake-up of the
+    # grader per case, as without them), always before its case runs.
+    names = [wire_text(spec.name) for spec in specs]
+    first = max(args.start, 0)
+    pending = [{"event": "collected", "ids": names}]
     count = 0
-    for spec in specs:
-        channel.send(run_case(spec, loaded.module, loaded.files, args.seed))
+    for index in range(first, len(specs)):
+        channel.send_all(*pending, {"event": "begin", "index": index, "id": names[index]})
+        pending = [run_case(specs[index], loaded.module, loaded.files, args.seed)]
         count += 1
-    channel.send({"event": "done", "count": count})
+    channel.send_all(*pending, {"event": "done", "count": count})
     return 0
 
 

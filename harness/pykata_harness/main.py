@@ -46,7 +46,8 @@ def zygote_warmup(harness_dir: str) -> None:
     beside the harness (pykata's own, trusted code: see ``exercise._EXECUTED``), and the
     folder runner's preparation (folder.prepare_zygote: the
     guard's record of the builtins, ``unittest`` and the harness's modules)."""
-    parse_args(["exercise", "--cases", "c", "--submission", "s", "--module", "m", "--seed", "0"])
+    parse_args(["exercise", "--cases", "c", "--submission", "s", "--module", "m", "--seed", "0",
+                "--from", "0"])
     parse_args(["folder", "--dir", "d"])
     platform.python_version()  # parses sys.version once; platform keeps the result
     from glob import glob
@@ -71,8 +72,10 @@ def parse_args(argv: List[str]) -> argparse.Namespace:
 # type or choices).
 _GRADER_ARGS: Dict[str, Tuple[Tuple[str, str, Any], ...]] = {
     "exercise": (("--cases", "cases", str), ("--submission", "submission", str),
-                 ("--module", "module", str), ("--seed", "seed", int)),
-    "folder": (("--dir", "dir", str), ("--pytest", "pytest", ("auto", "shim", "real"))),
+                 ("--module", "module", str), ("--seed", "seed", int),
+                 ("--from", "start", int)),
+    "folder": (("--dir", "dir", str), ("--pytest", "pytest", ("auto", "shim", "real")),
+               ("--from", "start", int)),
 }
 
 
@@ -124,6 +127,7 @@ def _build_parser() -> argparse.ArgumentParser:
     exercise.add_argument("--submission", required=True)
     exercise.add_argument("--module", required=True)
     exercise.add_argument("--seed", type=int, required=True)
+    exercise.add_argument("--from", dest="start", type=int, default=0)
 
     folder = modes.add_parser("folder")
     folder.add_argument("--dir", required=True)
@@ -131,6 +135,7 @@ def _build_parser() -> argparse.ArgumentParser:
     # the folder to collect, relative to --dir (the rootdir), and variables to set
     folder.add_argument("--arg", default="")
     folder.add_argument("--env", action="append", default=[])
+    folder.add_argument("--from", dest="start", type=int, default=0)
     return parser
 
 

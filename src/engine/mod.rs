@@ -12,6 +12,7 @@ use protocol::KnownLines;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Instant;
 
 /// The interpreter pykata was built against (and so the one the embedded engine runs),
 /// when it still exists; otherwise `python3` from PATH.
@@ -27,10 +28,10 @@ pub fn default_python() -> PathBuf {
 /// Errors of starting or watching a child.
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
-    #[error("failed to run the Python interpreter {python}: {source}")]
+    #[error("cannot use the Python interpreter {python}: {reason}")]
     Interpreter {
         python: PathBuf,
-        source: std::io::Error,
+        reason: std::io::Error,
     },
     #[error("failed to start the sandboxed child: {0}")]
     Sandbox(#[from] crate::sandbox::SandboxError),
@@ -55,6 +56,27 @@ pub struct Job {
     /// The lines an earlier run sent, with their messages: the same lines in this run are
     /// not parsed again (the reference's, for a submission of the same exercise and seed).
     pub known_lines: Option<Arc<KnownLines>>,
+    /// The whole run this job is part of: a run restarted after a test that a limit
+    /// stopped shares the whole run's time limit with the runs before it.
+    pub clock: RunClock,
+}
+
+/// When a whole run (all the children of one graded PATH) started, and how many tests it
+/// has as far as known yet (0: not known; the child's `collected` message tells).
+#[derive(Debug, Clone, Copy)]
+pub struct RunClock {
+    pub started: Instant,
+    pub tests: usize,
+}
+
+impl RunClock {
+    /// A run starting now, its tests not known yet.
+    pub fn now() -> RunClock {
+        RunClock {
+            started: Instant::now(),
+            tests: 0,
+        }
+    }
 }
 
 /// Which engine an [`Engine`] is.
@@ -92,9 +114,9 @@ impl Engine {
         isolation: Isolation,
     ) -> Result<Engine, EngineError> {
         let interpreter =
-            subprocess::probe_interpreter(python).map_err(|source| EngineError::Interpreter {
+            subprocess::probe_interpreter(python).map_err(|reason| EngineError::Interpreter {
                 python: python.to_path_buf(),
-                source,
+                reason,
             })?;
         Ok(Engine {
             interpreter,
@@ -173,6 +195,7 @@ impl Engine {
                 &child,
                 pipes,
                 &job.limits,
+                job.clock,
                 isolation,
                 job.known_lines.as_deref(),
             )
@@ -195,10 +218,42 @@ impl Engine {
             &child,
             pipes,
             &job.limits,
+            job.clock,
             Some(isolation),
             job.known_lines.as_deref(),
         )
         .map_err(EngineError::Supervise)
+    }
+}
+
+impl Engine {
+    /// Runs a stand-alone Python snippet in the sandbox: `python -I -c CODE` with no input,
+    /// `scratch` as its working folder, nothing of the grader's visible. `pykata verify`
+    /// runs quiz items' code with it.
+    pub fn run_snippet(
+        &self,
+        code: &str,
+        scratch: &Path,
+        limits: &Limits,
+    ) -> Result<RunOutput, EngineError> {
+        let (pipes, fds) = make_pipes().map_err(EngineError::Supervise)?;
+        let job = Job {
+            harness_args: Vec::new(),
+            scratch: scratch.to_path_buf(),
+            visible: Vec::new(),
+            limits: *limits,
+            known_lines: None,
+            clock: RunClock::now(),
+        };
+        let main = ChildMain::Exec {
+            program: self.interpreter.executable.clone(),
+            args: vec!["-I".into(), "-B".into(), "-c".into(), code.into()],
+            env: child_environment(scratch),
+        };
+        let child = crate::sandbox::spawn(&self.sandbox_plan(&job), fds, main)?;
+        let isolation = child.isolation.clone();
+        supervise(&child, pipes, limits, job.clock, Some(isolation), None)
+            .map_err(EngineError::Supervise)
     }
 }
 

@@ -75,7 +75,12 @@ fn pipe() -> io::Result<(OwnedFd, OwnedFd)> {
 /// Which limit, if any, ended the run early.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LimitHit {
-    WallTime,
+    /// A test (or case), or what came before the first one, ran longer than the per-test
+    /// limit (`Limits::wall_time`).
+    TestTime,
+    /// The whole run, restarts included, ran longer than its limit (`Limits::run_time`
+    /// of the number of tests the run announced), given here.
+    RunTime(Duration),
     Output,
     Channel,
 }
@@ -91,6 +96,9 @@ pub struct RunOutput {
     pub stderr: String,
     pub exit: ChildExit,
     pub limit_hit: Option<LimitHit>,
+    /// The grader ended the child because it had not exited `EXIT_GRACE` after its
+    /// completion record (a thread or process it left running): not a limit.
+    pub ended_after_done: bool,
     pub wall_time: Duration,
     /// The isolation the run got, when it ran in the sandbox.
     pub isolation: Option<IsolationReport>,
@@ -101,17 +109,23 @@ pub struct RunOutput {
 /// One thread waits for the main process to end (engines only offer a blocking wait) and
 /// says so by closing a pipe; this thread polls that pipe and the child's three output
 /// pipes together, reading each under its cap, until the child has ended and every pipe is
-/// at its end. The channel's lines are parsed reusing the messages of `known` lines
-/// ([`Transcript::parse_reusing`]).
+/// at its end. Meanwhile it follows the channel's lines ([`Progress`]): each `begin` starts
+/// the per-test deadline again, `collected` sets the whole run's deadline (counted from
+/// `clock.started`, the start of the first run of a restarted one, for `clock.tests` tests
+/// until the child says how many), and `done` gives the
+/// child `EXIT_GRACE` to exit before it is ended. The channel's lines are parsed reusing
+/// the messages of `known` lines ([`Transcript::parse_reusing`]).
 pub fn supervise(
     child: &dyn RunningChild,
     pipes: OutputPipes,
     limits: &Limits,
+    clock: crate::engine::RunClock,
     isolation: Option<IsolationReport>,
     known: Option<&KnownLines>,
 ) -> io::Result<RunOutput> {
     let started = Instant::now();
-    let deadline = started + limits.wall_time;
+    let run_started = clock.started;
+    let mut progress = Progress::new(limits, started, clock.tests);
     let (ended_read, ended_write) = pipe()?;
 
     std::thread::scope(|scope| {
@@ -127,7 +141,10 @@ pub fn supervise(
             Capped::new(pipes.channel, limits.channel_bytes),
         ];
         let mut ended = false;
-        let mut timed_out = false;
+        // Set once the child has been killed for a limit or after its grace.
+        let mut stopped = false;
+        let mut time_hit = None;
+        let mut ended_after_done = false;
         loop {
             let open: Vec<usize> = (0..streams.len())
                 .filter(|&i| streams[i].fd.is_some())
@@ -142,7 +159,8 @@ pub fn supervise(
             if !ended {
                 fds.push(poll_in(ended_read.as_raw_fd()));
             }
-            let limit = (!timed_out && !ended).then_some(deadline);
+            let watching = !stopped && !ended;
+            let limit = watching.then(|| progress.deadline(run_started));
             let ready = match poll_until(&mut fds, limit) {
                 Ok(ready) => ready,
                 Err(error) => {
@@ -152,15 +170,36 @@ pub fn supervise(
                 }
             };
             if ready == 0 {
-                if !ended && Instant::now() >= deadline {
-                    timed_out = true;
+                if watching {
+                    let now = Instant::now();
+                    let run_deadline = run_started + progress.run_limit;
+                    // When several deadlines have passed (this thread may have waited for
+                    // the CPU), the one that passed first decides.
+                    let first = progress.deadline(run_started);
+                    if now < first {
+                        continue;
+                    } else if progress.grace == Some(first) {
+                        ended_after_done = true;
+                    } else if progress.test_deadline == first && first < run_deadline {
+                        time_hit = Some(LimitHit::TestTime);
+                    } else {
+                        time_hit = Some(LimitHit::RunTime(progress.run_limit));
+                    }
+                    stopped = true;
                     child.kill();
                 }
                 continue;
             }
             for (slot, &i) in fds.iter().zip(&open) {
-                if slot.revents != 0 && streams[i].read_some() {
+                if slot.revents == 0 {
+                    continue;
+                }
+                if streams[i].read_some() {
+                    stopped = true;
                     child.kill();
+                }
+                if i == 2 {
+                    progress.follow(&streams[2].kept, limits);
                 }
             }
             if !ended && fds.last().is_some_and(|slot| slot.revents != 0) {
@@ -174,8 +213,8 @@ pub fn supervise(
             .join()
             .map_err(|_| io::Error::other("the waiting thread panicked"))??;
         let [stdout, stderr, channel] = streams;
-        let limit_hit = if timed_out {
-            Some(LimitHit::WallTime)
+        let limit_hit = if time_hit.is_some() {
+            time_hit
         } else if stdout.over_cap || stderr.over_cap {
             Some(LimitHit::Output)
         } else if channel.over_cap {
@@ -190,10 +229,75 @@ pub fn supervise(
             stderr: String::from_utf8_lossy(&stderr.kept).into_owned(),
             exit,
             limit_hit,
+            ended_after_done: ended_after_done && limit_hit.is_none(),
             wall_time: started.elapsed(),
             isolation,
         })
     })
+}
+
+/// What the supervisor follows of the channel while the child runs. Only lines that start
+/// the way the harness writes them (`{"event":"begin"`...) move a deadline; anything else,
+/// forged or not, is left to the transcript's parse at the end. A forged line can at most
+/// move a deadline of its own run: the whole run's deadline bounds every test's.
+struct Progress {
+    /// Where the next line of the channel starts.
+    next_line: usize,
+    /// How far the channel has been searched for the end of that line.
+    searched: usize,
+    /// When the test now running (or the loading before the first) must be done.
+    test_deadline: Instant,
+    /// The whole run's limit, counted from its start.
+    run_limit: std::time::Duration,
+    /// When the child must have exited, once its completion record has come.
+    grace: Option<Instant>,
+    per_test: Duration,
+}
+
+impl Progress {
+    fn new(limits: &Limits, started: Instant, tests: usize) -> Progress {
+        Progress {
+            next_line: 0,
+            searched: 0,
+            test_deadline: started + limits.wall_time,
+            run_limit: limits.run_time(tests),
+            grace: None,
+            per_test: limits.wall_time,
+        }
+    }
+
+    /// The earliest deadline now in force.
+    fn deadline(&self, run_started: Instant) -> Instant {
+        let deadline = (run_started + self.run_limit).min(self.test_deadline);
+        self.grace.map_or(deadline, |grace| grace.min(deadline))
+    }
+
+    /// Reads the complete lines added to `channel` since the last call.
+    fn follow(&mut self, channel: &[u8], limits: &Limits) {
+        const BEGIN: &[u8] = br#"{"event":"begin""#;
+        const COLLECTED: &[u8] = br#"{"event":"collected""#;
+        const DONE: &[u8] = br#"{"event":"done""#;
+        while let Some(offset) = memchr::memchr(b'\n', &channel[self.searched..]) {
+            let end = self.searched + offset;
+            let line = &channel[self.next_line..end];
+            self.next_line = end + 1;
+            self.searched = end + 1;
+            if line.starts_with(BEGIN) {
+                self.test_deadline = Instant::now() + self.per_test;
+            } else if line.starts_with(COLLECTED) {
+                #[derive(serde::Deserialize)]
+                struct Ids {
+                    ids: Vec<serde::de::IgnoredAny>,
+                }
+                if let Ok(Ids { ids }) = serde_json::from_slice(line) {
+                    self.run_limit = limits.run_time(ids.len());
+                }
+            } else if line.starts_with(DONE) && self.grace.is_none() {
+                self.grace = Some(Instant::now() + crate::settings::EXIT_GRACE);
+            }
+        }
+        self.searched = channel.len();
+    }
 }
 
 /// A `pollfd` that waits for `fd` to be readable (or hung up).
@@ -374,7 +478,15 @@ mod tests {
             writeln!(chan, "{{\"event\":\"case\",\"name\":\"{name}\"}}").unwrap();
             writeln!(chan, "{{\"event\":\"done\",\"count\":1}}").unwrap();
         });
-        let output = supervise(&*child, pipes, &limits(10_000, 1 << 20), None, None).unwrap();
+        let output = supervise(
+            &*child,
+            pipes,
+            &limits(10_000, 1 << 20),
+            crate::engine::RunClock::now(),
+            None,
+            None,
+        )
+        .unwrap();
         assert_eq!(output.stdout, "printed\n");
         assert_eq!(output.stderr, "warned\n");
         assert_eq!(output.transcript.completed_count(), Some(1));
@@ -390,8 +502,16 @@ mod tests {
                 std::thread::sleep(Duration::from_millis(5));
             }
         });
-        let output = supervise(&*child, pipes, &limits(100, 1 << 20), None, None).unwrap();
-        assert_eq!(output.limit_hit, Some(LimitHit::WallTime));
+        let output = supervise(
+            &*child,
+            pipes,
+            &limits(100, 1 << 20),
+            crate::engine::RunClock::now(),
+            None,
+            None,
+        )
+        .unwrap();
+        assert_eq!(output.limit_hit, Some(LimitHit::TestTime));
         assert_eq!(output.exit.status, ExitStatusKind::Signaled(libc::SIGKILL));
         assert!(output.wall_time >= Duration::from_millis(100));
     }
@@ -406,10 +526,121 @@ mod tests {
                 }
             }
         });
-        let output = supervise(&*child, pipes, &limits(10_000, 10_000), None, None).unwrap();
+        let output = supervise(
+            &*child,
+            pipes,
+            &limits(10_000, 10_000),
+            crate::engine::RunClock::now(),
+            None,
+            None,
+        )
+        .unwrap();
         assert_eq!(output.limit_hit, Some(LimitHit::Output));
         assert_eq!(output.stdout.len(), 10_000);
         assert!(child.killed());
+    }
+
+    #[test]
+    fn a_child_still_running_after_its_completion_record_is_ended_after_the_grace() {
+        let (pipes, fds) = make_pipes().unwrap();
+        let child = FakeChild::start(fds, |_, _, chan, me| {
+            writeln!(chan, r#"{{"event":"collected","ids":["a"]}}"#).unwrap();
+            writeln!(chan, r#"{{"event":"begin","index":0,"id":"a"}}"#).unwrap();
+            writeln!(chan, r#"{{"event":"case","name":"a"}}"#).unwrap();
+            writeln!(chan, r#"{{"event":"done","count":1}}"#).unwrap();
+            // A thread the submission left running: the process does not exit.
+            while !me.killed() {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        });
+        let output = supervise(
+            &*child,
+            pipes,
+            &limits(10_000, 1 << 20),
+            crate::engine::RunClock::now(),
+            None,
+            None,
+        )
+        .unwrap();
+        assert!(output.ended_after_done);
+        assert_eq!(output.limit_hit, None);
+        assert_eq!(output.transcript.completed_count(), Some(1));
+        assert!(
+            output.wall_time < Duration::from_secs(2),
+            "{:?}",
+            output.wall_time
+        );
+    }
+
+    #[test]
+    fn each_begin_starts_the_per_test_limit_again() {
+        // Three tests of 150 ms under a 400 ms per-test limit: 450 ms in all, no limit hit.
+        let (pipes, fds) = make_pipes().unwrap();
+        let child = FakeChild::start(fds, |_, _, chan, _| {
+            writeln!(chan, r#"{{"event":"collected","ids":["a","b","c"]}}"#).unwrap();
+            for (index, id) in ["a", "b", "c"].iter().enumerate() {
+                writeln!(chan, r#"{{"event":"begin","index":{index},"id":"{id}"}}"#).unwrap();
+                std::thread::sleep(Duration::from_millis(150));
+                writeln!(chan, r#"{{"event":"case","name":"{id}"}}"#).unwrap();
+            }
+            writeln!(chan, r#"{{"event":"done","count":3}}"#).unwrap();
+        });
+        let output = supervise(
+            &*child,
+            pipes,
+            &limits(400, 1 << 20),
+            crate::engine::RunClock::now(),
+            None,
+            None,
+        )
+        .unwrap();
+        assert_eq!(output.limit_hit, None, "{output:?}");
+        assert_eq!(output.transcript.completed_count(), Some(3));
+
+        // A test that outlives the limit is stopped, however long the run has been going.
+        let (pipes, fds) = make_pipes().unwrap();
+        let child = FakeChild::start(fds, |_, _, chan, me| {
+            writeln!(chan, r#"{{"event":"collected","ids":["a","b"]}}"#).unwrap();
+            writeln!(chan, r#"{{"event":"begin","index":0,"id":"a"}}"#).unwrap();
+            writeln!(chan, r#"{{"event":"case","name":"a"}}"#).unwrap();
+            writeln!(chan, r#"{{"event":"begin","index":1,"id":"b"}}"#).unwrap();
+            while !me.killed() {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        });
+        let output = supervise(
+            &*child,
+            pipes,
+            &limits(200, 1 << 20),
+            crate::engine::RunClock::now(),
+            None,
+            None,
+        )
+        .unwrap();
+        assert_eq!(output.limit_hit, Some(LimitHit::TestTime));
+        assert!(output.wall_time >= Duration::from_millis(200));
+    }
+
+    #[test]
+    fn the_whole_run_limit_counts_from_the_first_run_and_grows_with_the_tests() {
+        // A restarted run that began 10 s ago under a 1 s per-test limit, two tests known:
+        // its whole-run limit (4 * 1 s + 2 * 1 s) is already over.
+        let (pipes, fds) = make_pipes().unwrap();
+        let child = FakeChild::start(fds, |_, _, _, me| {
+            while !me.killed() {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        });
+        let clock = crate::engine::RunClock {
+            started: Instant::now() - Duration::from_secs(10),
+            tests: 2,
+        };
+        let output = supervise(&*child, pipes, &limits(1000, 1 << 20), clock, None, None).unwrap();
+        assert_eq!(
+            output.limit_hit,
+            Some(LimitHit::RunTime(Duration::from_secs(6)))
+        );
+        assert!(output.wall_time < Duration::from_millis(900));
     }
 
     #[test]
@@ -432,7 +663,15 @@ mod tests {
                 held.lock().unwrap().take();
             }
         });
-        let output = supervise(&*child, pipes, &limits(10_000, 1 << 20), None, None).unwrap();
+        let output = supervise(
+            &*child,
+            pipes,
+            &limits(10_000, 1 << 20),
+            crate::engine::RunClock::now(),
+            None,
+            None,
+        )
+        .unwrap();
         releaser.join().unwrap();
         assert_eq!(output.stdout, "before\n");
         assert_eq!(output.exit.status, ExitStatusKind::Exited(0));

@@ -258,6 +258,15 @@ pub enum Message {
     NeedsPytest(NeedsPytest),
     Notice(Notice),
     Test(Box<TestMessage>),
+    /// The tests (or cases) of the run, in the order they run: node ids, or case names.
+    Collected {
+        ids: Vec<String>,
+    },
+    /// Test (or case) `index` of `Collected` starts; its result follows.
+    Begin {
+        index: u64,
+        id: String,
+    },
     Done {
         count: u64,
     },
@@ -283,6 +292,17 @@ struct DoneFields {
     count: u64,
 }
 
+#[derive(Deserialize)]
+struct CollectedFields {
+    ids: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct BeginFields {
+    index: u64,
+    id: String,
+}
+
 impl Message {
     /// Parses one line. The event is read first, then the line is parsed once more into
     /// that event's fields: serde's own internally tagged enums buffer every value of the
@@ -299,6 +319,10 @@ impl Message {
             "needs_pytest" => serde_json::from_slice(line).map(Message::NeedsPytest),
             "notice" => serde_json::from_slice(line).map(Message::Notice),
             "test" => serde_json::from_slice(line).map(|test| Message::Test(Box::new(test))),
+            "collected" => serde_json::from_slice(line)
+                .map(|CollectedFields { ids }| Message::Collected { ids }),
+            "begin" => serde_json::from_slice(line)
+                .map(|BeginFields { index, id }| Message::Begin { index, id }),
             "done" => {
                 serde_json::from_slice(line).map(|DoneFields { count }| Message::Done { count })
             }

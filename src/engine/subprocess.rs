@@ -27,13 +27,28 @@ pub struct Interpreter {
     pub folders: Vec<PathBuf>,
 }
 
+/// The oldest Python the harness runs on (README.md says the same).
+pub const MINIMUM_PYTHON: (u32, u32) = (3, 9);
+
+/// Whether `version` ("3.11.7") is at least [`MINIMUM_PYTHON`].
+fn is_supported_version(version: &str) -> bool {
+    let mut parts = version.split('.').map(|part| part.parse::<u32>().ok());
+    match (parts.next().flatten(), parts.next().flatten()) {
+        (Some(major), Some(minor)) => (major, minor) >= MINIMUM_PYTHON,
+        _ => false,
+    }
+}
+
 /// Asks `python` (trusted: the grader's own choice, run outside the sandbox) where it lives.
 pub fn probe_interpreter(python: &Path) -> io::Result<Interpreter> {
     let output = Command::new(python)
         .args([
-            "-I",
+            // -E -s rather than -I, which Python 2 refuses before it could say its version.
+            "-E",
+            "-s",
             "-c",
-            "import sys\nprint(sys.executable)\nfor p in {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}: print(p)",
+            // Written to run on any Python, so that an old one gets a version message.
+            "import sys\nprint('%d.%d.%d' % tuple(sys.version_info[:3]))\nprint(sys.executable)\nfor p in set([sys.prefix, getattr(sys, 'base_prefix', sys.prefix), sys.exec_prefix, getattr(sys, 'base_exec_prefix', sys.exec_prefix)]): print(p)",
         ])
         .stdin(Stdio::null())
         .stderr(Stdio::piped())
@@ -45,7 +60,15 @@ pub fn probe_interpreter(python: &Path) -> io::Result<Interpreter> {
         )));
     }
     let text = String::from_utf8_lossy(&output.stdout);
-    let mut lines = text.lines().map(PathBuf::from);
+    let mut lines = text.lines();
+    let version = lines.next().unwrap_or_default();
+    if !is_supported_version(version) {
+        return Err(io::Error::other(format!(
+            "it is Python {version}, and pykata needs CPython {}.{} or newer",
+            MINIMUM_PYTHON.0, MINIMUM_PYTHON.1
+        )));
+    }
+    let mut lines = lines.map(PathBuf::from);
     let executable = lines
         .next()
         .filter(|path| path.is_absolute())
@@ -76,4 +99,22 @@ fn is_system_folder(folder: &Path) -> bool {
         || ["/usr", "/bin", "/lib", "/lib64", "/sbin"]
             .iter()
             .any(|system| folder.starts_with(system))
+}
+
+#[cfg(test)]
+mod version_tests {
+    #[test]
+    fn versions_below_3_9_are_refused() {
+        for (version, supported) in [
+            ("3.9.0", true),
+            ("3.13.0", true),
+            ("3.10.2", true),
+            ("4.0.0", true),
+            ("3.8.18", false),
+            ("2.7.18", false),
+            ("", false),
+        ] {
+            assert_eq!(super::is_supported_version(version), supported, "{version}");
+        }
+    }
 }

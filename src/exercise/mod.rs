@@ -3,9 +3,9 @@
 
 mod target;
 
-pub use target::{Target, resolve_target};
+pub use target::{Target, has_test_files, resolve_target};
 
-use crate::assets::{EXERCISES, Unpacked};
+use crate::assets::{Unpacked, catalogue};
 use include_dir::Dir;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -89,7 +89,7 @@ impl Difficulty {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExerciseLimits {
-    /// Wall-clock limit of one run, in seconds.
+    /// Wall-clock limit of each case (and of loading the submission), in seconds.
     pub timeout_seconds: Option<f64>,
     /// CPU-time limit of one run, in seconds.
     pub cpu_seconds: Option<u64>,
@@ -178,7 +178,7 @@ impl ExerciseMeta {
         Ok(meta)
     }
 
-    /// The exercise's own wall-clock limit, if it sets one.
+    /// The exercise's own wall-clock limit of each case, if it sets one.
     pub fn timeout(&self) -> Option<Duration> {
         self.limits.timeout_seconds.map(Duration::from_secs_f64)
     }
@@ -234,7 +234,7 @@ impl Exercise {
     /// The text of one of the exercise's files (README.md, explain.md, starter.py, ...).
     pub fn file_text(&self, name: &str) -> Result<String, ExerciseError> {
         match &self.source {
-            Source::Bundled(relative) => EXERCISES
+            Source::Bundled(relative) => catalogue()
                 .get_file(relative.join(name))
                 .and_then(|file| file.contents_utf8())
                 .map(str::to_owned)
@@ -256,7 +256,7 @@ impl Exercise {
     /// Names of the files in `mutants/`, sorted.
     pub fn mutant_names(&self) -> Vec<String> {
         let mut names: Vec<String> = match &self.source {
-            Source::Bundled(relative) => EXERCISES
+            Source::Bundled(relative) => catalogue()
                 .get_dir(relative.join("mutants"))
                 .map(|dir| {
                     dir.files()
@@ -294,17 +294,24 @@ pub struct Catalogue {
     exercises: Vec<Exercise>,
 }
 
+/// The order of the topics within a difficulty, as a learner meets them: functions and
+/// decorators, then generators, the data model, data structures. Other topics follow.
+const TOPIC_PATH: [&str; 4] = ["decorators", "generators", "data_model", "data_structures"];
+
 impl Catalogue {
-    /// Reads every `exercise.toml` embedded in the binary.
+    /// Reads every `exercise.toml` embedded in the binary (`assets::register_catalogue`).
     pub fn bundled() -> Result<Catalogue, ExerciseError> {
         let mut exercises = Vec::new();
-        collect_bundled(&EXERCISES, &mut exercises)?;
+        collect_bundled(catalogue(), &mut exercises)?;
         exercises.sort_by(|a, b| {
-            (a.meta.difficulty, &a.meta.topic, &a.meta.id).cmp(&(
-                b.meta.difficulty,
-                &b.meta.topic,
-                &b.meta.id,
-            ))
+            let key = |meta: &ExerciseMeta| {
+                let rank = TOPIC_PATH
+                    .iter()
+                    .position(|topic| *topic == meta.topic)
+                    .unwrap_or(TOPIC_PATH.len());
+                (meta.difficulty, rank, meta.topic.clone(), meta.id.clone())
+            };
+            key(&a.meta).cmp(&key(&b.meta))
         });
         Ok(Catalogue { exercises })
     }

@@ -2,16 +2,17 @@
 //! same cases with the same seed in separate children, and a case passes when their
 //! observations are equal, step by step.
 
+use super::segments::{Segment, Segments, run_segments};
 use super::value::Value;
 use super::{
-    ErrorOrigin, GradeError, Grader, IsolationSummary, Status, SubmissionReport, TargetKind,
-    TestResult, TestStatus, TracebackFrame, cap_text, run_verdict,
+    ErrorOrigin, GradeError, Grader, IsolationSummary, RunVerdict, Status, SubmissionReport,
+    TargetKind, TestResult, TestStatus, TracebackFrame, cap_text, run_verdict,
 };
-use crate::engine::Job;
 use crate::engine::process::RunOutput;
 use crate::engine::protocol::{
     CaseMessage, KnownLines, LoadError, Message, RaisedException, Step, StepKind,
 };
+use crate::engine::{Job, RunClock};
 use crate::exercise::Exercise;
 use std::path::Path;
 use std::sync::Arc;
@@ -51,12 +52,12 @@ pub fn grade_exercise(
             let known = reference.as_ref().ok().map(|made| made.lines.clone());
             (
                 Ok(reference),
-                run_case_file(grader, exercise, submission, known),
+                run_cases(grader, exercise, submission, known),
             )
         }
         None => std::thread::scope(|scope| {
             let reference = scope.spawn(|| grader.reference(exercise));
-            let run = run_case_file(grader, exercise, submission, None);
+            let run = run_cases(grader, exercise, submission, None);
             (reference.join(), run)
         }),
     };
@@ -71,46 +72,62 @@ pub fn grade_exercise(
             );
         }
     };
-    let output = match run {
-        Ok(output) => output,
+    let segments = match run {
+        Ok(segments) => segments,
         Err(error) => return finish_unusable(report, error, started),
     };
 
-    let completed = output.transcript.completed_count().is_some();
-    report.isolation = Some(IsolationSummary::of(output.isolation.as_ref()));
+    let first = &segments.runs[0].output;
+    report.isolation = Some(IsolationSummary::of(first.isolation.as_ref()));
     let limits = grader.limits_for(exercise);
-    report.output = cap_text(&format!("{}{}", output.stdout, output.stderr), OUTPUT_CAP);
-
-    let load_error = output
-        .transcript
-        .messages
+    let printed: String = segments
+        .runs
         .iter()
+        .map(|run| format!("{}{}", run.output.stdout, run.output.stderr))
+        .collect();
+    report.output = cap_text(&printed, OUTPUT_CAP);
+
+    let load_error = segments
+        .runs
+        .iter()
+        .flat_map(|run| run.output.transcript.messages.iter())
         .find_map(|message| match message {
             Message::LoadError(error) => Some(error),
             _ => None,
         });
-    let submitted: Vec<&CaseMessage> = output
-        .transcript
-        .messages
-        .iter()
-        .filter_map(|message| match message {
-            Message::Case(case) => Some(&**case),
-            _ => None,
-        })
-        .collect();
 
-    let memory_error = load_error.is_some_and(|error| error.message.contains("MemoryError"))
-        || submitted.iter().any(|case| {
-            raised_memory_error(case)
-                && !reference
-                    .cases
-                    .iter()
-                    .any(|expected| expected.name == case.name && raised_memory_error(expected))
-        });
-    report.verdict = run_verdict(&output, &limits, completed, memory_error);
+    // What each case of the reference got from the submission's runs, by position: cases
+    // are matched by position and name, since the cases file is the grader's, a submission
+    // cannot add, drop or reorder them.
+    let mut slots: Vec<Slot> = vec![Slot::Missing; reference.cases.len()];
+    for run in &segments.runs {
+        let verdict = case_run_verdict(run, &limits, &reference, load_error);
+        if report.verdict.is_none() {
+            report.verdict = verdict.clone();
+        }
+        let mut position = run.from;
+        for message in &run.output.transcript.messages {
+            if let Message::Case(case) = message {
+                if let Some(slot) = slots.get_mut(position) {
+                    *slot = Slot::Reported(case);
+                }
+                position += 1;
+            }
+        }
+        if let (Some(index), Some(verdict)) = (run.stopped_in, verdict)
+            && let Some(slot) = slots.get_mut(index)
+        {
+            *slot = Slot::Stopped(verdict);
+        }
+    }
+    if let Some((from, why)) = &segments.not_run {
+        for slot in slots.iter_mut().skip(*from) {
+            *slot = Slot::NotRun(why.describe());
+        }
+    }
     if let Some(load_error) = load_error {
         report.error = Some(submission_load_error(load_error));
-    } else if report.verdict.is_none() && !completed {
+    } else if report.verdict.is_none() && !(segments.completed() && segments.consistent) {
         report.error = Some(GradeError {
             origin: ErrorOrigin::Submission,
             kind: "protocol".into(),
@@ -127,20 +144,124 @@ pub fn grade_exercise(
     report.tests = reference
         .cases
         .iter()
-        .enumerate()
-        .map(|(index, expected)| {
-            // Cases are matched by position and name: a submission cannot add, drop or
-            // reorder cases, since the cases file is the grader's.
-            let actual = submitted
-                .get(index)
-                .copied()
-                .filter(|case| case.name == expected.name);
-            compare_case(expected, actual, &not_run, grader.seed)
+        .zip(&slots)
+        .map(|(expected, slot)| match slot {
+            Slot::Reported(actual) if actual.name == expected.name => {
+                compare_case(expected, Some(actual), &not_run, grader.seed)
+            }
+            Slot::Stopped(verdict) => TestResult {
+                status: TestStatus::Fail,
+                message: verdict.describe_test(),
+                ..compare_case(expected, None, "", grader.seed)
+            },
+            Slot::NotRun(why) => compare_case(expected, None, why, grader.seed),
+            _ => compare_case(expected, None, &not_run, grader.seed),
         })
         .collect();
+    let submitted: Vec<Option<&CaseMessage>> = slots
+        .iter()
+        .map(|slot| match slot {
+            Slot::Reported(actual) => Some(*actual),
+            _ => None,
+        })
+        .collect();
+    report.common_failure = common_failure(&report.tests, &reference.cases, &submitted);
     report.finish();
     report.duration = started.elapsed();
     report
+}
+
+/// What the submission's runs gave for one case of the reference.
+#[derive(Clone)]
+enum Slot<'a> {
+    /// Its observations.
+    Reported(&'a CaseMessage),
+    /// A limit stopped the run during the case.
+    Stopped(RunVerdict),
+    /// It was never run, for this reason.
+    NotRun(String),
+    /// Nothing (the run ended before it).
+    Missing,
+}
+
+/// The resource verdict of one run of the submission: MemoryError counts as the memory
+/// limit when the reference did not raise it in the same case.
+fn case_run_verdict(
+    run: &Segment,
+    limits: &crate::settings::Limits,
+    reference: &ReferenceRun,
+    load_error: Option<&LoadError>,
+) -> Option<RunVerdict> {
+    let memory_error = (run.from == 0
+        && load_error.is_some_and(|error| error.message.contains("MemoryError")))
+        || run
+            .output
+            .transcript
+            .messages
+            .iter()
+            .any(|message| match message {
+                Message::Case(case) => {
+                    raised_memory_error(case)
+                        && !reference.cases.iter().any(|expected| {
+                            expected.name == case.name && raised_memory_error(expected)
+                        })
+                }
+                _ => false,
+            });
+    run_verdict(&run.output, limits, run.completed, memory_error)
+}
+
+/// The one exception every failing case stopped at, if there is one (a starter's
+/// NotImplementedError): cases the run never reached are left out.
+fn common_failure(
+    tests: &[TestResult],
+    expected: &[Arc<CaseMessage>],
+    submitted: &[Option<&CaseMessage>],
+) -> Option<super::CommonFailure> {
+    let causes: Vec<_> = tests
+        .iter()
+        .enumerate()
+        .filter(|(_, test)| !test.status.is_success() && !test.message.starts_with("not run"))
+        .map(|(index, test)| {
+            let actual = submitted.get(index).copied().flatten()?;
+            let expected = expected.get(index)?;
+            if actual.name != expected.name {
+                return None;
+            }
+            let cause = raised_cause(expected, actual)?;
+            test.message.contains(&cause.0).then_some(cause)
+        })
+        .collect();
+    super::CommonFailure::of(&causes)
+}
+
+/// The first exception the submission raised where the reference did not: `Type: message`
+/// and its innermost frame.
+fn raised_cause(
+    expected: &CaseMessage,
+    actual: &CaseMessage,
+) -> Option<(String, Option<TracebackFrame>)> {
+    let cause = |raised: &RaisedException| {
+        (
+            describe_exception(raised),
+            raised.traceback.last().map(TracebackFrame::from),
+        )
+    };
+    for (index, got) in actual.steps.iter().enumerate() {
+        let Some(raised) = &got.raised else { continue };
+        let expected_raise = expected
+            .steps
+            .get(index)
+            .and_then(|want| want.raised.as_ref());
+        if expected_raise.is_none_or(|want| want.type_name != raised.type_name) {
+            return Some(cause(raised));
+        }
+    }
+    let error = actual.error.as_ref()?;
+    let expected_error = expected.error.as_ref();
+    expected_error
+        .is_none_or(|want| want.type_name != error.type_name)
+        .then(|| cause(error))
 }
 
 /// Whether a case saw MemoryError: what the address-space limit looks like from inside.
@@ -187,20 +308,37 @@ fn submission_load_error(error: &LoadError) -> GradeError {
     }
 }
 
-/// Runs the exercise's cases on `module_file` in a fresh scratch folder; `known_lines`: the
-/// reference run's lines, once there is one.
-pub(crate) fn run_case_file(
+/// Runs the exercise's cases on `module_file`, restarting after a case that a limit
+/// stopped ([`run_segments`]); `known_lines`: the reference run's lines, once there is one
+/// (only the first run's lines can line up with them).
+pub(crate) fn run_cases(
     grader: &Grader,
     exercise: &Exercise,
     module_file: &Path,
     known_lines: Option<Arc<KnownLines>>,
-) -> Result<RunOutput, GradeError> {
+) -> Result<Segments, GradeError> {
     let source = std::fs::read(module_file).map_err(|error| {
         GradeError::grader(
             "unreadable",
             format!("failed to read {}: {error}", module_file.display()),
         )
     })?;
+    run_segments(&grader.limits_for(exercise), |from, clock| {
+        let known = if from == 0 { known_lines.clone() } else { None };
+        run_case_file(grader, exercise, &source, from, known, clock)
+    })
+}
+
+/// One run of the exercise's cases from index `from` on, on a copy of `source` in a fresh
+/// scratch folder.
+fn run_case_file(
+    grader: &Grader,
+    exercise: &Exercise,
+    source: &[u8],
+    from: usize,
+    known_lines: Option<Arc<KnownLines>>,
+    clock: RunClock,
+) -> Result<RunOutput, GradeError> {
     let scratch = grader.scratch()?;
     let module = &exercise.meta.module;
     let copy = scratch.path().join(format!("{module}.py"));
@@ -221,10 +359,13 @@ pub(crate) fn run_case_file(
             module.into(),
             "--seed".into(),
             grader.seed.to_string().into(),
+            "--from".into(),
+            from.to_string().into(),
         ],
         scratch: scratch.path().to_path_buf(),
         limits: grader.limits_for(exercise),
         known_lines,
+        clock,
     };
     grader
         .engine
@@ -232,13 +373,14 @@ pub(crate) fn run_case_file(
         .map_err(|error| GradeError::grader("engine", error.to_string()))
 }
 
-/// Runs the reference solution and checks that it behaved: loaded, completed, no errors.
+/// Runs the reference solution and checks that it behaved: loaded, completed, no errors,
+/// no case stopped by a limit.
 pub(crate) fn run_reference(
     grader: &Grader,
     exercise: &Exercise,
 ) -> Result<ReferenceRun, GradeError> {
     let solution = exercise.folder(&grader.unpacked).join("solution.py");
-    let output = run_case_file(grader, exercise, &solution, None)?;
+    let segments = run_cases(grader, exercise, &solution, None)?;
     let broken = |why: String| {
         GradeError::grader(
             "reference",
@@ -248,13 +390,26 @@ pub(crate) fn run_reference(
             ),
         )
     };
-    if output.transcript.completed_count().is_none() {
-        let limits = grader.limits_for(exercise);
-        let why = run_verdict(&output, &limits, false, false)
-            .map(|verdict| verdict.describe())
-            .unwrap_or_else(|| "no completion record".into());
-        return Err(broken(format!("{why}\n{}", output.stderr.trim())));
+    let limits = grader.limits_for(exercise);
+    for run in &segments.runs {
+        if run.completed {
+            continue;
+        }
+        let verdict = run_verdict(&run.output, &limits, false, false);
+        let case = run.stopped_in.and_then(|index| segments.id(index));
+        let why = match (&verdict, case) {
+            (Some(verdict), Some(case)) => format!("case {case:?}: {}", verdict.describe_test()),
+            (Some(verdict), None) => verdict.describe(),
+            (None, _) => "no completion record".into(),
+        };
+        return Err(broken(format!("{why}\n{}", run.output.stderr.trim())));
     }
+    let output = segments
+        .runs
+        .into_iter()
+        .next()
+        .expect("at least one run")
+        .output;
     let lines = Arc::new(KnownLines::of_run(&output.channel, &output.transcript));
     let mut cases = Vec::new();
     for message in output.transcript.messages {

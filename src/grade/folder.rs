@@ -2,13 +2,14 @@
 //! the tests run beside the code they test; the grader still decides completion itself
 //! (docs/SECURITY.md says what this mode can and cannot promise).
 
+use super::segments::{Segment, Segments, run_segments};
 use super::{
-    ErrorOrigin, GradeError, Grader, IsolationSummary, PytestCounts, SubmissionReport, TargetKind,
-    TestResult, TestStatus, TracebackFrame, cap_text, run_verdict,
+    ErrorOrigin, GradeError, Grader, IsolationSummary, PytestCounts, RunVerdict, SubmissionReport,
+    TargetKind, TestResult, TestStatus, TracebackFrame, cap_text, run_verdict,
 };
-use crate::engine::Job;
 use crate::engine::process::RunOutput;
 use crate::engine::protocol::{Message, TestMessage};
+use crate::engine::{Job, RunClock};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -31,8 +32,14 @@ pub fn grade_folder(grader: &Grader, path: &str, folder: &Path) -> SubmissionRep
 
 fn run_folder(grader: &Grader, path: &str, folder: &Path) -> Result<SubmissionReport, GradeError> {
     let place = super::rootdir::find(folder);
-    let mut output = run_once(grader, &place, "auto")?;
-    if let Some(feature) = needs_pytest(&output) {
+    let limits = grader.folder_limits();
+    let run = |mode: &'static str| {
+        run_segments(&limits, |from, clock| {
+            run_once(grader, &place, mode, from, clock)
+        })
+    };
+    let mut segments = run("auto")?;
+    if let Some(feature) = needs_pytest(&segments) {
         if !pytest_available(grader) {
             return Err(GradeError::grader(
                 "needs_pytest",
@@ -43,69 +50,86 @@ fn run_folder(grader: &Grader, path: &str, folder: &Path) -> Result<SubmissionRe
                 ),
             ));
         }
-        output = run_once(grader, &place, "real")?;
+        segments = run("real")?;
     }
 
-    let limits = grader.folder_limits();
     // A test reported twice means someone else wrote on the channel: nothing in the
     // transcript can be trusted then.
     let mut seen = std::collections::HashSet::new();
-    let duplicated =
-        output.transcript.messages.iter().any(
-            |message| matches!(message, Message::Test(test) if !seen.insert(test.id.as_str())),
-        );
-    let completed = output.transcript.completed_count().is_some() && !duplicated;
+    let duplicated = messages(&segments)
+        .any(|message| matches!(message, Message::Test(test) if !seen.insert(test.id.as_str())));
+    let trusted = segments.trusted() && !duplicated;
     let mut report = SubmissionReport::new(path, TargetKind::Folder);
-    let memory_error = output
-        .transcript
-        .messages
+    let first = &segments.runs[0].output;
+    report.isolation = Some(IsolationSummary::of(first.isolation.as_ref()));
+    let printed: String = segments
+        .runs
         .iter()
-        .any(|message| match message {
-            Message::Test(test) => test.message.contains("MemoryError"),
-            Message::CollectError(error) => error.message.contains("MemoryError"),
-            _ => false,
-        });
-    report.verdict = run_verdict(&output, &limits, completed, memory_error);
-    report.isolation = Some(IsolationSummary::of(output.isolation.as_ref()));
-    report.output = cap_text(&format!("{}{}", output.stdout, output.stderr), OUTPUT_CAP);
+        .map(|run| format!("{}{}", run.output.stdout, run.output.stderr))
+        .collect();
+    report.output = cap_text(&printed, OUTPUT_CAP);
     let mut counts = PytestCounts::default();
-    for message in &output.transcript.messages {
-        match message {
-            Message::Test(test) => {
-                if test.pytest_outcomes.is_empty() {
-                    counts.add(pytest_outcome(&test.status));
+    for run in &segments.runs {
+        let verdict = segment_verdict(run, &limits);
+        if report.verdict.is_none() {
+            report.verdict = verdict.clone();
+        }
+        for message in &run.output.transcript.messages {
+            match message {
+                Message::Test(test) => {
+                    if test.pytest_outcomes.is_empty() {
+                        counts.add(pytest_outcome(&test.status));
+                    }
+                    for outcome in &test.pytest_outcomes {
+                        counts.add(outcome);
+                    }
+                    report.tests.push(test_result(test));
                 }
-                for outcome in &test.pytest_outcomes {
-                    counts.add(outcome);
+                // A restart collects again: its notices repeat the first run's.
+                Message::Notice(notice) if run.from == 0 && report.notes.len() < 20 => {
+                    report.notes.push(cap_text(&notice.text, OUTPUT_CAP));
                 }
-                report.tests.push(test_result(test));
+                Message::CollectError(error) if run.from == 0 => {
+                    counts.add("error");
+                    report.tests.push(TestResult {
+                        id: Some(error.file.clone()),
+                        name: format!("{} (collection)", error.file),
+                        status: TestStatus::Error,
+                        message: format!("could not import {}: {}", error.file, error.message),
+                        ..unreported_test(&error.file)
+                    });
+                    let last = report.tests.last_mut().expect("just pushed");
+                    last.line = error.line;
+                    last.traceback = error.traceback.iter().map(TracebackFrame::from).collect();
+                }
+                _ => {}
             }
-            Message::Notice(notice) if report.notes.len() < 20 => {
-                report.notes.push(cap_text(&notice.text, OUTPUT_CAP));
-            }
-            Message::CollectError(error) => {
-                counts.add("error");
-                report.tests.push(TestResult {
-                    id: Some(error.file.clone()),
-                    name: format!("{} (collection)", error.file),
-                    status: TestStatus::Error,
-                    message: format!("could not import {}: {}", error.file, error.message),
-                    expected: None,
-                    actual: None,
-                    output: String::new(),
-                    score: 0.0,
-                    max_score: 1.0,
-                    hidden: false,
-                    file: Some(error.file.clone()),
-                    line: error.line,
-                    traceback: error.traceback.iter().map(TracebackFrame::from).collect(),
-                });
-            }
-            _ => {}
+        }
+        if let Some(index) = run.stopped_in {
+            // The test that was running when a limit stopped the run fails with it.
+            let message = verdict.as_ref().map_or_else(
+                || "stopped: the run ended during this test".to_string(),
+                RunVerdict::describe_test,
+            );
+            counts.add("failed");
+            report.tests.push(TestResult {
+                status: TestStatus::Fail,
+                message,
+                ..unreported_test(segments.id(index).unwrap_or("?"))
+            });
+        }
+    }
+    if let Some((from, why)) = &segments.not_run {
+        for id in segments.ids.iter().flatten().skip(*from) {
+            report.tests.push(TestResult {
+                status: TestStatus::Error,
+                message: why.describe(),
+                ..unreported_test(id)
+            });
         }
     }
     report.counts = Some(counts);
-    if !completed {
+    if !trusted {
         // Fail closed: results from a run that did not complete cleanly may be forged.
         for test in report
             .tests
@@ -119,7 +143,7 @@ fn run_folder(grader: &Grader, path: &str, folder: &Path) -> Result<SubmissionRe
                     .into();
         }
     }
-    if report.verdict.is_none() && !completed {
+    if report.verdict.is_none() && !trusted {
         report.error = Some(GradeError {
             origin: ErrorOrigin::Submission,
             kind: "protocol".into(),
@@ -131,22 +155,84 @@ fn run_folder(grader: &Grader, path: &str, folder: &Path) -> Result<SubmissionRe
             traceback: Vec::new(),
         });
     }
-    if completed && report.tests.is_empty() {
+    if segments.completed() && trusted && report.tests.is_empty() {
         return Err(GradeError::grader(
             "no_tests",
             format!("{path} holds test files, but they define no tests"),
         ));
     }
+    report.common_failure = common_failure(&report.tests);
     report.finish();
     Ok(report)
 }
 
-/// Runs the folder's tests once: `place` is the rootdir (copied whole into the run) and
-/// the given folder relative to it (the tests collected, as `pytest tests/` does).
+/// Every message of every run, in order.
+fn messages(segments: &Segments) -> impl Iterator<Item = &Message> {
+    segments
+        .runs
+        .iter()
+        .flat_map(|run| run.output.transcript.messages.iter())
+}
+
+/// The resource verdict of one run of the folder.
+fn segment_verdict(run: &Segment, limits: &crate::settings::Limits) -> Option<RunVerdict> {
+    let memory_error = run
+        .output
+        .transcript
+        .messages
+        .iter()
+        .any(|message| match message {
+            Message::Test(test) => test.message.contains("MemoryError"),
+            Message::CollectError(error) => error.message.contains("MemoryError"),
+            _ => false,
+        });
+    run_verdict(&run.output, limits, run.completed, memory_error)
+}
+
+/// A failed test known only by its node id (`file::name`), for the grader to fill in.
+fn unreported_test(id: &str) -> TestResult {
+    let (file, name) = id.split_once("::").unwrap_or((id, id));
+    TestResult {
+        id: Some(id.to_string()),
+        name: name.to_string(),
+        status: TestStatus::Error,
+        message: String::new(),
+        expected: None,
+        actual: None,
+        output: String::new(),
+        score: 0.0,
+        max_score: 1.0,
+        hidden: false,
+        file: Some(file.to_string()).filter(|file| !file.is_empty()),
+        line: None,
+        traceback: Vec::new(),
+    }
+}
+
+/// The one exception every failing test stopped at (the same message, raised at the same
+/// line of the same file), if there is one: a stub's NotImplementedError, say.
+fn common_failure(tests: &[TestResult]) -> Option<super::CommonFailure> {
+    let causes: Vec<_> = tests
+        .iter()
+        .filter(|test| test.status.is_scored() && !test.status.is_success())
+        .map(|test| {
+            let frame = test.traceback.last()?;
+            let message = test.message.lines().next()?.to_string();
+            Some((message, Some(frame.clone())))
+        })
+        .collect();
+    super::CommonFailure::of(&causes)
+}
+
+/// Runs the folder's tests once, from test `from` on: `place` is the rootdir (copied whole
+/// into the run) and the given folder relative to it (the tests collected, as `pytest
+/// tests/` does).
 fn run_once(
     grader: &Grader,
     place: &(PathBuf, PathBuf),
     pytest_mode: &str,
+    from: usize,
+    clock: RunClock,
 ) -> Result<RunOutput, GradeError> {
     let (root, relative) = place;
     let mut scratch = grader.scratch()?;
@@ -172,6 +258,8 @@ fn run_once(
         scratch.path().into(),
         "--pytest".into(),
         pytest_mode.into(),
+        "--from".into(),
+        from.to_string().into(),
     ];
     if !arg.as_os_str().is_empty() {
         harness_args.push("--arg".into());
@@ -189,6 +277,7 @@ fn run_once(
         scratch: scratch.path().to_path_buf(),
         limits: grader.folder_limits(),
         known_lines: None,
+        clock,
     };
     grader
         .engine
@@ -233,15 +322,11 @@ fn map_paths(name: &str, value: &str, root: &Path, visible: &mut Vec<PathBuf>) -
     entries.join(":")
 }
 
-fn needs_pytest(output: &RunOutput) -> Option<String> {
-    output
-        .transcript
-        .messages
-        .iter()
-        .find_map(|message| match message {
-            Message::NeedsPytest(needs) => Some(format!("{} uses {}", needs.file, needs.feature)),
-            _ => None,
-        })
+fn needs_pytest(segments: &Segments) -> Option<String> {
+    messages(segments).find_map(|message| match message {
+        Message::NeedsPytest(needs) => Some(format!("{} uses {}", needs.file, needs.feature)),
+        _ => None,
+    })
 }
 
 fn pytest_available(grader: &Grader) -> bool {

@@ -5,15 +5,19 @@
 pub mod exercise;
 pub mod folder;
 pub mod rootdir;
+pub mod segments;
 pub mod value;
+
+#[cfg(test)]
+mod tests;
 
 use crate::engine::process::{ExitStatusKind, LimitHit, RunOutput};
 use crate::engine::protocol::Frame;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
 /// The outcome of one graded PATH.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// Every test passed.
@@ -26,7 +30,7 @@ pub enum Status {
 }
 
 /// The outcome of one test or case.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TestStatus {
     Pass,
@@ -55,7 +59,7 @@ impl TestStatus {
 }
 
 /// One test's result.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TestResult {
     /// pytest's node id (plain folders only).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -69,22 +73,22 @@ pub struct TestResult {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub actual: Option<String>,
     /// What the learner's code printed during this test.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub output: String,
     pub score: f64,
     pub max_score: f64,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub hidden: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<u32>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub traceback: Vec<TracebackFrame>,
 }
 
 /// A traceback frame as reported.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct TracebackFrame {
     pub file: String,
     pub line: u32,
@@ -105,11 +109,15 @@ impl From<&Frame> for TracebackFrame {
 
 /// How a run ended when it did not end normally (the judges' vocabulary: time limit,
 /// memory limit, output limit, runtime error with its signal).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum RunVerdict {
-    /// Wall-clock time ran out.
-    TimeLimit { limit_seconds: f64 },
+    /// Wall-clock time ran out: a test's (or case's, or the loading's before the first
+    /// one; `scope` "test") or the whole run's (`scope` "run").
+    TimeLimit {
+        limit_seconds: f64,
+        scope: TimeScope,
+    },
     /// CPU time ran out.
     CpuTimeLimit { limit_seconds: f64 },
     /// The run asked for more memory than allowed.
@@ -122,13 +130,71 @@ pub enum RunVerdict {
     ExitedEarly { exit_code: i32 },
 }
 
+/// Which wall-clock limit a time limit verdict is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TimeScope {
+    /// One test or case (or the loading before the first one).
+    Test,
+    /// The whole run, restarts included.
+    Run,
+}
+
 impl RunVerdict {
+    /// A sentence for the learner, about the test (or case) that was running when the
+    /// limit stopped the run: that test's message.
+    pub fn describe_test(&self) -> String {
+        match self {
+            RunVerdict::TimeLimit {
+                limit_seconds,
+                scope: TimeScope::Test,
+            } => format!(
+                "time limit: this test took longer than {limit_seconds} s and was stopped (an infinite loop, or a wait that never ends?)"
+            ),
+            RunVerdict::TimeLimit {
+                limit_seconds,
+                scope: TimeScope::Run,
+            } => format!(
+                "time limit: the whole run reached its limit of {limit_seconds} s while this test ran"
+            ),
+            RunVerdict::CpuTimeLimit { limit_seconds } => format!(
+                "CPU time limit: the run had used more than {limit_seconds} s of CPU when this test was stopped"
+            ),
+            RunVerdict::MemoryLimit => {
+                "memory limit: this test used more memory than allowed".into()
+            }
+            RunVerdict::OutputLimit { limit_bytes } => format!(
+                "output limit: this test printed more than {} and was stopped",
+                human_bytes(*limit_bytes)
+            ),
+            RunVerdict::Crashed { signal_name, .. } => {
+                format!(
+                    "crashed: the Python interpreter was killed by {signal_name} during this test"
+                )
+            }
+            RunVerdict::ExitedEarly { exit_code } => format!(
+                "exited early: the process ended (exit code {exit_code}) during this test; sys.exit() or os._exit() in your code?"
+            ),
+        }
+    }
+
     /// A sentence for the learner.
     pub fn describe(&self) -> String {
         match self {
-            RunVerdict::TimeLimit { limit_seconds } => {
+            RunVerdict::TimeLimit {
+                limit_seconds,
+                scope: TimeScope::Test,
+            } => {
                 format!(
-                    "time limit: the run took longer than {limit_seconds} s and was stopped (an infinite loop, or a wait that never ends?)"
+                    "time limit: loading the code or one test took longer than {limit_seconds} s and was stopped (an infinite loop, or a wait that never ends?)"
+                )
+            }
+            RunVerdict::TimeLimit {
+                limit_seconds,
+                scope: TimeScope::Run,
+            } => {
+                format!(
+                    "time limit: the whole run took longer than {limit_seconds} s and was stopped"
                 )
             }
             RunVerdict::CpuTimeLimit { limit_seconds } => {
@@ -194,10 +260,24 @@ pub fn run_verdict(
     completed: bool,
     memory_error: bool,
 ) -> Option<RunVerdict> {
+    if output.ended_after_done {
+        // The completion record came and the child was ended after its grace: whatever it
+        // left running is not a verdict (an incomplete transcript is the caller's error),
+        // but a MemoryError it reported still is (freeing what it hoarded may well take
+        // longer than the grace).
+        return memory_error.then_some(RunVerdict::MemoryLimit);
+    }
     match output.limit_hit {
-        Some(LimitHit::WallTime) => {
+        Some(LimitHit::TestTime) => {
             return Some(RunVerdict::TimeLimit {
                 limit_seconds: limits.wall_time.as_secs_f64(),
+                scope: TimeScope::Test,
+            });
+        }
+        Some(LimitHit::RunTime(limit)) => {
+            return Some(RunVerdict::TimeLimit {
+                limit_seconds: (limit.as_secs_f64() * 1000.0).round() / 1000.0,
+                scope: TimeScope::Run,
             });
         }
         Some(LimitHit::Output) | Some(LimitHit::Channel) => {
@@ -240,7 +320,7 @@ pub fn run_verdict(
 }
 
 /// Why a submission could not be graded as a whole.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct GradeError {
     /// Whose problem it is: the submission's (a graded failure, exit 1) or the grader's
     /// input (pykata could not grade, exit 2).
@@ -255,12 +335,12 @@ pub struct GradeError {
     pub column: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub traceback: Vec<TracebackFrame>,
 }
 
 /// Whose fault an error is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ErrorOrigin {
     Submission,
@@ -284,7 +364,7 @@ impl GradeError {
 }
 
 /// What pytest's closing line would count for a plain folder.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PytestCounts {
     pub passed: usize,
     pub failed: usize,
@@ -339,7 +419,7 @@ pub struct IsolationSummary {
     /// `full`, `partial` or `none`.
     pub level: &'static str,
     /// What was missing, and why.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub missing: Vec<String>,
 }
 
@@ -365,7 +445,7 @@ impl IsolationSummary {
 }
 
 /// What kind of thing was graded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TargetKind {
     Exercise,
@@ -373,7 +453,7 @@ pub enum TargetKind {
 }
 
 /// Everything about one graded PATH: what reporters show.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SubmissionReport {
     /// The PATH as given on the command line.
     pub path: String,
@@ -391,9 +471,10 @@ pub struct SubmissionReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<GradeError>,
     /// What the learner's code printed outside any test (capped).
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub output: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The seed of the randomised cases (exercises); `null` for plain folders, which have
+    /// no seeded cases, and for a PATH that could not be resolved.
     pub seed: Option<u64>,
     pub engine: String,
     /// What the folder runner says the user should know (plain folders only): options
@@ -403,15 +484,64 @@ pub struct SubmissionReport {
     /// pytest's summary counts (plain folders only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub counts: Option<PytestCounts>,
-    /// The isolation the submission's run got.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The isolation the submission's run got (not read back from a gradebook).
+    #[serde(skip_serializing_if = "Option::is_none", skip_deserializing)]
     pub isolation: Option<IsolationSummary>,
-    #[serde(serialize_with = "seconds")]
+    /// When every failing test failed for one reason (a starter's NotImplementedError...):
+    /// that reason, said once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub common_failure: Option<CommonFailure>,
+    #[serde(serialize_with = "seconds", deserialize_with = "from_seconds")]
     pub duration: Duration,
+}
+
+/// The one reason every failing test of a submission failed for: the same exception,
+/// raised at the same place in the submission.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommonFailure {
+    /// `Type: message` of the exception.
+    pub message: String,
+    /// Where it was raised: the innermost frame of its traceback, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    /// The source line, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// How many tests failed for it.
+    pub tests: usize,
+}
+
+impl CommonFailure {
+    /// The common failure of `causes`, one per failing test (`None`: a failure that is
+    /// not an exception), when there are at least two and they are all the same.
+    pub fn of(causes: &[Option<(String, Option<TracebackFrame>)>]) -> Option<CommonFailure> {
+        let (first, rest) = causes.split_first()?;
+        let (message, frame) = first.as_ref()?;
+        if rest.is_empty() || rest.iter().any(|cause| cause != first) {
+            return None;
+        }
+        Some(CommonFailure {
+            message: message.clone(),
+            file: frame.as_ref().map(|frame| frame.file.clone()),
+            line: frame.as_ref().map(|frame| frame.line),
+            text: frame
+                .as_ref()
+                .map(|frame| frame.text.trim().to_string())
+                .filter(|text| !text.is_empty()),
+            tests: causes.len(),
+        })
+    }
 }
 
 fn seconds<S: serde::Serializer>(duration: &Duration, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.serialize_f64((duration.as_secs_f64() * 1000.0).round() / 1000.0)
+}
+
+fn from_seconds<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Duration, D::Error> {
+    let seconds = f64::deserialize(deserializer)?;
+    Ok(Duration::try_from_secs_f64(seconds).unwrap_or_default())
 }
 
 impl SubmissionReport {
@@ -442,19 +572,23 @@ impl SubmissionReport {
             isolation: None,
             counts: None,
             notes: Vec::new(),
+            common_failure: None,
             duration: Duration::ZERO,
         }
     }
 
     /// Sets score, max_score and status from the tests, the verdict and the error.
     pub fn finish(&mut self) {
-        self.score = self.tests.iter().map(|test| test.score).sum();
+        // Folded from +0.0: `sum()` of no f64 is -0.0, which JSON would print as `-0.0`.
+        self.score = self
+            .tests
+            .iter()
+            .fold(0.0, |total, test| total + test.score);
         self.max_score = self
             .tests
             .iter()
             .filter(|test| test.status.is_scored())
-            .map(|test| test.max_score)
-            .sum();
+            .fold(0.0, |total, test| total + test.max_score);
         self.status = if self.error.is_some() || self.verdict.is_some() {
             if self
                 .tests
@@ -474,6 +608,38 @@ impl SubmissionReport {
         } else {
             Status::Fail
         };
+    }
+
+    /// Removes what a learner must not see of hidden cases: each keeps its status, score
+    /// and points, and is named "hidden case N"; its name, message, values, output,
+    /// location and traceback are dropped. The one place every learner-facing output (the
+    /// human and JSON reports, and any later view) gets its redaction from; instructors
+    /// skip it (`--show-hidden`).
+    pub fn redact_hidden(&mut self) {
+        let mut number = 0;
+        for test in self.tests.iter_mut().filter(|test| test.hidden) {
+            number += 1;
+            test.id = None;
+            test.name = format!("hidden case {number}");
+            // "not run: ..." tells why the run stopped, nothing of the case.
+            if !test.message.starts_with("not run") {
+                test.message = String::new();
+            }
+            test.expected = None;
+            test.actual = None;
+            test.output = String::new();
+            test.file = None;
+            test.line = None;
+            test.traceback = Vec::new();
+        }
+        // The reason said once is shown only where a visible test already shows it.
+        let visible_failure = self
+            .tests
+            .iter()
+            .any(|test| !test.hidden && test.status.is_scored() && !test.status.is_success());
+        if !visible_failure {
+            self.common_failure = None;
+        }
     }
 
     /// Whether this PATH could not be graded because of the grader's input.
@@ -594,8 +760,7 @@ impl Grader {
     /// Limits for a run of a plain folder.
     pub fn folder_limits(&self) -> crate::settings::Limits {
         self.apply_overrides(crate::settings::Limits {
-            wall_time: Duration::from_secs(60),
-            cpu_seconds: 60,
+            cpu_seconds: crate::settings::FOLDER_CPU_SECONDS,
             ..Default::default()
         })
     }
@@ -627,5 +792,60 @@ impl Grader {
                     ),
                 )
             })
+    }
+}
+
+/// Unit tests of run verdicts and score sums (the report model's tests are in tests.rs).
+#[cfg(test)]
+mod verdict_tests {
+    use super::*;
+    use crate::engine::process::ChildExit;
+    use crate::engine::protocol::Transcript;
+    use crate::settings::Limits;
+
+    fn output(status: ExitStatusKind, ended_after_done: bool) -> RunOutput {
+        RunOutput {
+            transcript: Transcript::default(),
+            channel: Vec::new(),
+            stdout: String::new(),
+            stderr: String::new(),
+            exit: ChildExit {
+                status,
+                cpu_time: Duration::ZERO,
+                max_rss_bytes: 0,
+            },
+            limit_hit: None,
+            ended_after_done,
+            wall_time: Duration::ZERO,
+            isolation: None,
+        }
+    }
+
+    #[test]
+    fn a_run_ended_after_its_grace_has_no_verdict_unless_it_ran_out_of_memory() {
+        let limits = Limits::default();
+        let killed = output(ExitStatusKind::Signaled(libc::SIGKILL), true);
+        assert_eq!(run_verdict(&killed, &limits, true, false), None);
+        assert_eq!(
+            run_verdict(&killed, &limits, true, true),
+            Some(RunVerdict::MemoryLimit)
+        );
+        // The same kill without the completion record is a crash.
+        let crashed = output(ExitStatusKind::Signaled(libc::SIGKILL), false);
+        assert!(matches!(
+            run_verdict(&crashed, &limits, false, false),
+            Some(RunVerdict::Crashed { .. })
+        ));
+    }
+
+    #[test]
+    fn scores_of_nothing_are_positive_zero() {
+        let mut report = SubmissionReport::new("x", TargetKind::Folder);
+        report.finish();
+        let json = serde_json::to_string(&report).unwrap();
+        assert!(
+            json.contains("\"score\":0.0") && !json.contains("-0.0"),
+            "{json}"
+        );
     }
 }

@@ -3,7 +3,9 @@
 //! terminal, plain when piped.
 
 use super::{Event, Reporter, RunStats};
-use crate::grade::{GradeError, Status, SubmissionReport, TestResult, TestStatus};
+use crate::grade::{
+    CommonFailure, GradeError, Status, SubmissionReport, TargetKind, TestResult, TestStatus,
+};
 use crate::settings::ColorMode;
 use anstyle::{AnsiColor, Style};
 use std::io::{self, Write};
@@ -58,12 +60,34 @@ impl HumanReporter {
         }
         let skip_not_run = report.error.is_some() || report.verdict.is_some();
         let mut hidden_not_run = 0;
+        let mut said_once = false;
         for test in &report.tests {
             if skip_not_run
                 && test.status == TestStatus::Error
                 && test.message.starts_with("not run")
             {
                 hidden_not_run += 1;
+                continue;
+            }
+            if let Some(common) = &report.common_failure
+                && !test.status.is_success()
+                && test.status.is_scored()
+            {
+                // Every failing case failed the same way: say it once, with the first.
+                if !said_once {
+                    said_once = true;
+                    let noun = match report.kind {
+                        TargetKind::Exercise => "cases",
+                        TargetKind::Folder => "tests",
+                    };
+                    // The example is a visible case: a hidden one shows nothing.
+                    let example = report
+                        .tests
+                        .iter()
+                        .find(|test| !test.status.is_success() && !test.hidden)
+                        .unwrap_or(test);
+                    write_common_failure(out, common, example, noun)?;
+                }
                 continue;
             }
             write_test(out, test)?;
@@ -207,6 +231,38 @@ fn write_error(out: &mut dyn Write, error: &GradeError) -> io::Result<()> {
     Ok(())
 }
 
+/// The one reason every failing case failed for, and one such case as an example.
+fn write_common_failure(
+    out: &mut dyn Write,
+    common: &CommonFailure,
+    example: &TestResult,
+    noun: &str,
+) -> io::Result<()> {
+    writeln!(
+        out,
+        "  {RED}✗{RED:#} {} {noun} failed, all with the same error:",
+        common.tests
+    )?;
+    let location = match (&common.file, common.line) {
+        (Some(file), Some(line)) => format!("{file}:{line}: "),
+        _ => String::new(),
+    };
+    writeln!(out, "      {RED}{location}{}{RED:#}", common.message)?;
+    if let Some(text) = &common.text {
+        writeln!(out, "        {text}")?;
+    }
+    writeln!(out, "      {DIM}for example:{DIM:#} {}", example.name)?;
+    for line in example.message.lines() {
+        writeln!(out, "        {line}")?;
+    }
+    // CommonFailure holds at least two tests.
+    writeln!(
+        out,
+        "      {DIM}(the other {} fail the same way; fix this first){DIM:#}",
+        common.tests - 1
+    )
+}
+
 fn write_test(out: &mut dyn Write, test: &TestResult) -> io::Result<()> {
     let (style, mark) = match test.status {
         TestStatus::Pass => (GREEN, "✓"),
@@ -222,6 +278,10 @@ fn write_test(out: &mut dyn Write, test: &TestResult) -> io::Result<()> {
         TestStatus::Xfail => write!(out, " {DIM}(expected failure){DIM:#}")?,
         TestStatus::Xpass => write!(out, " {DIM}(unexpectedly passed){DIM:#}")?,
         _ => {}
+    }
+    // A redacted hidden case is already called "hidden case N".
+    if test.hidden && !test.name.starts_with("hidden case ") {
+        write!(out, " {DIM}(hidden from learners){DIM:#}")?;
     }
     writeln!(out)?;
     let shows_message = !test.status.is_success() || test.status == TestStatus::Xfail;

@@ -1,11 +1,21 @@
 //! Reporting: the typed events a run emits, and one reporter per output format. Adding a
 //! format means adding one file here.
 
+pub mod exercism;
+pub mod github;
+pub mod gradescope;
 mod human;
 mod json;
+pub mod junit;
+mod tap;
 
+pub use exercism::ExercismReporter;
+pub use github::GithubReporter;
+pub use gradescope::GradescopeReporter;
 pub use human::HumanReporter;
 pub use json::JsonReporter;
+pub use junit::JunitReporter;
+pub use tap::TapReporter;
 
 use crate::grade::{Status, SubmissionReport};
 use crate::settings::{ColorMode, Format};
@@ -93,6 +103,11 @@ pub fn reporter_for(format: Format, color: ColorMode) -> Box<dyn Reporter> {
     match format {
         Format::Human => Box::new(HumanReporter::stdout(color)),
         Format::Json => Box::new(JsonReporter::new(Box::new(io::stdout()))),
+        Format::Junit => Box::new(JunitReporter::new(Box::new(io::stdout()))),
+        Format::Tap => Box::new(TapReporter::new(Box::new(io::stdout()))),
+        Format::Gradescope => Box::new(GradescopeReporter::new(Box::new(io::stdout()))),
+        Format::Exercism => Box::new(ExercismReporter::new(Box::new(io::stdout()))),
+        Format::Github => Box::new(GithubReporter::new(Box::new(io::stdout()))),
     }
 }
 

@@ -535,6 +535,42 @@ enum Failure {
 /// Clone failures of the namespace modes, remembered so later runs skip straight past them.
 static MODE_FAILURES: Mutex<[Option<String>; 2]> = Mutex::new([None, None]);
 
+/// Host files no sandbox shows, besides the running executable (see [`hide`]).
+static HIDDEN: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Hides the host file `path` from every sandbox made from now on, even inside a folder the
+/// sandbox shows (the system folders, a read-only path of the plan): `/dev/null` is mounted
+/// over it. The running executable is always hidden (`pykata` embeds the catalogue, and a
+/// `pykata` installed in `/usr/local/bin` would otherwise be readable by every
+/// submission); the embedded engine's zygote hides its grader's. Only where the sandbox
+/// has a mount namespace: without one, Landlock cannot hide a file inside a folder it
+/// shows.
+pub fn hide(path: &Path) {
+    if let Ok(path) = path.canonicalize() {
+        let mut hidden = HIDDEN.lock().unwrap_or_else(PoisonError::into_inner);
+        if !hidden.contains(&path) {
+            hidden.push(path);
+        }
+    }
+}
+
+/// The host files to hide: the running executable and those given to [`hide`], as they
+/// are now (regular files, canonical paths).
+fn hidden_files() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.canonicalize().ok())
+        .into_iter()
+        .collect();
+    for path in HIDDEN.lock().unwrap_or_else(PoisonError::into_inner).iter() {
+        if !files.contains(path) {
+            files.push(path.clone());
+        }
+    }
+    files.retain(|path| path.is_file());
+    files
+}
+
 fn cache_slot(mode: Mode) -> Option<usize> {
     match mode {
         Mode::UserNamespace => Some(0),
@@ -1445,16 +1481,64 @@ pub fn probe() -> IsolationReport {
         args: Vec::new(),
         env: Vec::new(),
     };
-    match spawn(&plan, fds, main) {
+    let mut isolation = match spawn(&plan, fds, main) {
         Ok(child) => match child.wait() {
             Ok(ChildExit {
                 status: ExitStatusKind::Exited(0),
                 ..
             }) => child.isolation.clone(),
-            Ok(other) => failed(format!("the probe ended with {:?}", other.status)),
-            Err(e) => failed(format!("failed to wait for the probe: {e}")),
+            Ok(other) => return failed(format!("the probe ended with {:?}", other.status)),
+            Err(e) => return failed(format!("failed to wait for the probe: {e}")),
         },
-        Err(e) => failed(e.to_string()),
+        Err(e) => return failed(e.to_string()),
+    };
+    // Claim the filter only if it is seen at work: a denied call must fail inside.
+    let claimed = |m: &String| m.starts_with("seccomp filter");
+    if isolation.mechanisms.iter().any(claimed) && seccomp_allowed_in(&plan) {
+        isolation.mechanisms.retain(|m| !claimed(m));
+        isolation.missing.push(
+            "seccomp filter not in force: a system call it denies (keyctl) was allowed".into(),
+        );
+        if isolation.level == IsolationLevel::Full {
+            isolation.level = IsolationLevel::Partial;
+        }
+    }
+    isolation
+}
+
+/// Whether `keyctl`, which the seccomp filter denies with `EPERM`, succeeds in a sandbox
+/// made from `plan` (`false` too when it cannot be told).
+fn seccomp_allowed_in(plan: &SandboxPlan) -> bool {
+    let null = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/null")
+            .map(OwnedFd::from)
+    };
+    let (Ok(stdout), Ok(stderr), Ok(channel)) = (null(), null(), null()) else {
+        return false;
+    };
+    let fds = ChildFds {
+        stdout,
+        stderr,
+        channel,
+    };
+    let main = ChildMain::InProcess(Box::new(|| {
+        // KEYCTL_GET_KEYRING_ID (0) of the session keyring (-3), creating none: harmless.
+        // SAFETY: a system call with integer arguments only.
+        let result = unsafe {
+            libc::syscall(
+                libc::SYS_keyctl,
+                0 as std::ffi::c_long,
+                -3 as std::ffi::c_long,
+                0 as std::ffi::c_long,
+            )
+        };
+        if result >= 0 { 1 } else { 0 }
+    }));
+    match spawn(plan, fds, main).map(|child| child.wait()) {
+        Ok(Ok(exit)) => exit.status == ExitStatusKind::Exited(1),
+        _ => false,
     }
 }
 

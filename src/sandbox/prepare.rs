@@ -279,6 +279,8 @@ enum Node {
     Proc,
     Scratch,
     Synthetic(&'static str),
+    /// A host file inside a bound folder that must not be seen: `/dev/null` mounted over it.
+    Mask,
 }
 
 const RO: u64 = sys::MOUNT_ATTR_RDONLY | sys::MOUNT_ATTR_NOSUID | sys::MOUNT_ATTR_NODEV;
@@ -365,6 +367,14 @@ fn root_nodes(resolved: &Resolved, scratch_bytes: u64) -> Vec<(PathBuf, Node)> {
         });
         if !taken {
             nodes.push((given.clone(), Node::Link(canonical.clone())));
+        }
+    }
+    for file in super::hidden_files() {
+        let covered = nodes
+            .iter()
+            .any(|(q, n)| matches!(n, Node::Bind { dir: true, .. }) && file.starts_with(q));
+        if covered {
+            nodes.push((file, Node::Mask));
         }
     }
     // Parents before children; on equal depth, keep insertion order (system entries first).
@@ -473,6 +483,30 @@ fn build_root(
                 root.op(
                     attach,
                     format!("mount {} read-only at {shown}", host.display()),
+                );
+            }
+            Node::Mask => {
+                // Over the existing file, inside a read-only bind: no mount point to make.
+                let attrs = sys::MOUNT_ATTR_RDONLY | DEV;
+                let name = format!("bind /dev/null over {shown}");
+                let source = if parent_prepares {
+                    let fd = sys::clone_tree(c"/dev/null", attrs)
+                        .map_err(|e| PrepareError::Sys(name.clone(), e))?;
+                    // SAFETY: a fresh fd owned by nobody else.
+                    Source::Ready(unsafe { OwnedFd::from_raw_fd(fd) })
+                } else {
+                    Source::Bind {
+                        path: c"/dev/null".to_owned(),
+                        attrs,
+                    }
+                };
+                let index = root.source(source, name);
+                root.op(
+                    Op::Attach {
+                        source: index,
+                        path: rel,
+                    },
+                    format!("hide {shown}"),
                 );
             }
             Node::Link(target) => {

@@ -1186,3 +1186,42 @@ fn try_wait_polls_without_blocking_and_agrees_with_wait() {
     assert_eq!(child.wait().unwrap(), exit, "wait() agrees");
     child.kill(); // harmless once reaped
 }
+
+/// A file of a shown folder that `hide` names reads as empty inside the sandbox (the way a
+/// `pykata` installed in `/usr/local/bin`, which embeds the catalogue, is hidden), while the
+/// rest of the folder stays readable.
+#[test]
+fn a_hidden_file_inside_a_shown_folder_reads_as_empty() {
+    let Some(file) = ["/usr/share/common-licenses/GPL-3", "/usr/share/dict/words"]
+        .iter()
+        .map(PathBuf::from)
+        .chain(
+            std::fs::read_dir("/usr/share/doc")
+                .into_iter()
+                .flatten()
+                .filter_map(Result::ok)
+                .map(|entry| entry.path().join("copyright")),
+        )
+        .find(|path| std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() > 0))
+    else {
+        eprintln!("no file to hide under /usr/share: skipping");
+        return;
+    };
+    hide(&file);
+    let sibling = file.parent().unwrap();
+    let code = format!(
+        "import os\nprint(len(open({file:?}, 'rb').read()), len(os.listdir({sibling:?})) > 0)"
+    );
+    let Some(run) = Case::new(&code).run() else {
+        return;
+    };
+    assert_ok(&run);
+    if run
+        .isolation
+        .mechanisms
+        .iter()
+        .any(|m| m.starts_with("mount namespace"))
+    {
+        assert_eq!(run.stdout.trim(), "0 True", "{}", file.display());
+    }
+}

@@ -10,9 +10,10 @@ import datetime
 import decimal
 import json
 
-from pykata_harness import case, random_case
+from pykata_harness import case, random_case, builtin_errors
 
 REQUIRED = ["Encoder", "make_object_hook", "dumps", "loads"]
+
 
 D = decimal.Decimal
 UTC_PLUS_2 = datetime.timezone(datetime.timedelta(hours=2))
@@ -77,14 +78,15 @@ def describe(value):
 def encode(t, label, value):
     """The JSON text of `value` with the learner's Encoder, keys sorted."""
     return t.call(f"json.dumps({label}, cls=Encoder, sort_keys=True)",
-                  lambda: json.dumps(value, cls=t.module.Encoder, sort_keys=True))
+                  builtin_errors(lambda: json.dumps(value, cls=t.module.Encoder,
+                                                    sort_keys=True), TypeError))
 
 
 def decode(t, label, text, *classes):
     """describe() of the learner's loads(text, *classes)."""
     names = "".join(f", {cls.__name__}" for cls in classes)
     return t.call(f"loads({label}{names})",
-                  lambda: describe(t.module.loads(text, *classes)))
+                  builtin_errors(lambda: describe(t.module.loads(text, *classes)), ValueError))
 
 
 def round_trip(t, label, value, *classes):
@@ -170,7 +172,8 @@ def encode_others(t):
                                                         datetime.timedelta(1))]:
         encode(t, label, value)
         t.call(f"Encoder().default({label})",
-               lambda value=value: t.module.Encoder().default(value), observe=False)
+               builtin_errors(lambda value=value: t.module.Encoder().default(value),
+                              TypeError), observe=False)
 
 
 @case("dumps(obj, **kwargs) is json.dumps(obj, cls=Encoder, **kwargs)")

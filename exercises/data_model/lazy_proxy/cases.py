@@ -7,7 +7,7 @@ through the proxy did to it.
 """
 import copy
 
-from pykata_harness import case, random_case
+from pykata_harness import case, random_case, builtin_errors
 
 REQUIRED = ["LazyProxy"]
 
@@ -230,7 +230,7 @@ def dunder_probes(t):
     proxy = proxy_of(t, factory)
     for name in ("__fspath__", "__html__", "__json__"):
         t.call(f"hasattr(proxy, {name!r})", hasattr, proxy, name)
-        t.call(f"proxy.{name}", getattr, proxy, name)
+        t.call(f"proxy.{name}", builtin_errors(getattr, AttributeError), proxy, name)
     t.note("factory calls", factory.calls)
     t.call("repr(proxy)", repr, proxy)
 
@@ -241,7 +241,7 @@ def uninitialised(t):
     bare = t.call("bare = LazyProxy.__new__(LazyProxy)", lambda: t.module.LazyProxy.__new__(
         t.module.LazyProxy), observe=False)
     for name in ("label", "anything", "value"):
-        t.call(f"bare.{name}", getattr, bare, name)
+        t.call(f"bare.{name}", builtin_errors(getattr, AttributeError), bare, name)
     t.call("hasattr(bare, 'label')", hasattr, bare, "label")
 
 

@@ -4,14 +4,15 @@ import operator
 import random
 import time
 
-from pykata_harness import case, random_case
+from pykata_harness import case, random_case, builtin_errors
 
 REQUIRED = ["LRUCache"]
 
 
 def _new(t, capacity):
     """Create a cache; the object itself is not observed, only that the call returned."""
-    return t.call(f"LRUCache({capacity!r})", t.module.LRUCache, capacity, observe=False)
+    return t.call(f"LRUCache({capacity!r})", builtin_errors(t.module.LRUCache, ValueError),
+                  capacity, observe=False)
 
 
 def _has(t, cache, key):

@@ -10,7 +10,7 @@ call to the fake sleep is recorded as a note just before that call's step.
 """
 import time
 
-from pykata_harness import case, random_case
+from pykata_harness import case, random_case, builtin_errors
 
 REQUIRED = ["rate_limit"]
 
@@ -58,7 +58,7 @@ def _limiter(t, fake, calls, period):
     """rate_limit(calls, period) with the fake clock and sleep; the decorator is unobserved."""
     return t.call(
         f"rate_limit({calls!r}, {period!r}, clock=clock, sleep=sleep)",
-        t.module.rate_limit,
+        builtin_errors(t.module.rate_limit, ValueError),
         calls,
         period,
         clock=fake.clock,

@@ -1,13 +1,14 @@
 """Cases for the countdown exercise (see README.md for the API they check)."""
 import operator
 
-from pykata_harness import case, random_case
+from pykata_harness import case, random_case, builtin_errors
 
 REQUIRED = ["Countdown"]
 
 
 def new(t, start, name="countdown"):
-    return t.call(f"{name} = Countdown({start!r})", t.module.Countdown, start, observe=False)
+    return t.call(f"{name} = Countdown({start!r})", builtin_errors(t.module.Countdown, ValueError),
+                  start, observe=False)
 
 
 def make_iter(t, iterable, name, of="countdown"):

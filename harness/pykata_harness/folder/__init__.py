@@ -68,11 +68,16 @@ def run_folder(args: argparse.Namespace, channel: Channel) -> int:
             return 0
         from .real_pytest import run_real
 
-        return run_real(root, reporter, arg)
-    return run_shim(root, reporter, available, arg)
+        return run_real(root, reporter, arg, max(args.start, 0))
+    return run_shim(root, reporter, available, arg, max(args.start, 0))
 
 
-def run_shim(root: str, reporter: Reporter, available: bool, arg: str = ".") -> int:
+def run_shim(root: str, reporter: Reporter, available: bool, arg: str = ".",
+             start: int = 0) -> int:
+    """The built-in runner. ``arg``: the folder to collect, relative to the rootdir.
+    ``start``: the index of the first item to run (``--from``: the grader restarts a run
+    after the item a limit stopped); the modules skipped at import were reported by the
+    first run, so a later one leaves them out."""
     from . import assertrt, discovery, pytest_shim, rewrite, strict
     from .builtin_fixtures import builtin_defs
     from .capture import Capture
@@ -305,13 +310,13 @@ def run_shim(root: str, reporter: Reporter, available: bool, arg: str = ".") -> 
         for error in errors:
             reporter.collect_error(error["file"], error["exc"], error["output"],
                                    error.get("message"))
-        for rel, reason, output in skipped:
+        for rel, reason, output in (skipped if start == 0 else []):
             with guard.critical():
                 status, reason, outcomes = fail_closed(guard, "skip", reason, ["skipped"])
                 reporter.test(rel, rel, 0, rel, status, reason, None, [], output, [],
                               outcomes)
         if not any(not error.get("unsupported") for error in errors):
-            runner.run(tuple(items))
+            runner.run(tuple(items), start)
         guard.phase = "after the last test"
         with guard.critical():
             if guard.check():

@@ -33,6 +33,8 @@ class Plugin:
         self.locations: Dict[str, Tuple[str, int]] = {}
         self.categories: Dict[str, Dict[str, List[str]]] = {}
         self.config: Any = None
+        self.start = 0  # --from: the index of the first item to run
+        self.index: Dict[str, int] = {}
 
     # -- hooks -------------------------------------------------------------------------
     def pytest_configure(self, config: Any) -> None:
@@ -52,7 +54,16 @@ class Plugin:
         self.compare = {"op": op, "left": longrepr(left), "right": longrepr(right)}
         return None
 
+    def collected(self, items: Any) -> None:
+        """Report the items in their final order, then keep those from ``start`` on."""
+        ids = [item.nodeid for item in items]
+        self.index = {nodeid: index for index, nodeid in enumerate(ids)}
+        self.reporter.collected(ids)
+        if self.start:
+            items[:] = items[self.start:]
+
     def pytest_runtest_logstart(self, nodeid: str, location: Any) -> None:
+        self.reporter.begin(self.index.get(nodeid, -1), nodeid)
         try:
             path, line, _ = location
             self.locations[nodeid] = (str(path).replace(os.sep, "/"),
@@ -65,7 +76,7 @@ class Plugin:
             self.reporter.send({"event": "collect_error", "file": report.nodeid or ".",
                                 "line": None, "message": report.longreprtext[-16000:],
                                 "traceback": []})
-        elif report.skipped and report.nodeid:
+        elif report.skipped and report.nodeid and not self.start:
             reason = ""
             longrepr_ = report.longrepr
             if isinstance(longrepr_, tuple) and len(longrepr_) == 3:
@@ -218,6 +229,10 @@ def _wrappers(plugin: Plugin) -> Any:
                 plugin.excinfo[(item.nodeid, "subtest")] = entry
             yield
 
+        @pytest.hookimpl(trylast=True)
+        def pytest_collection_modifyitems(self, session: Any, config: Any, items: Any) -> None:
+            plugin.collected(items)
+
         @pytest.hookimpl(hookwrapper=True)
         def pytest_runtest_setup(self, item: Any) -> Any:
             plugin.compare = None
@@ -231,7 +246,7 @@ def _wrappers(plugin: Plugin) -> Any:
     return Wrappers()
 
 
-def run_real(root: str, reporter: Reporter, arg: str = ".") -> int:
+def run_real(root: str, reporter: Reporter, arg: str = ".", start: int = 0) -> int:
     import unittest  # noqa: F401  (patched before pytest imports the tests)
 
     from .unittest_support import patch_unittest
@@ -240,6 +255,7 @@ def run_real(root: str, reporter: Reporter, arg: str = ".") -> int:
     import pytest
 
     plugin = Plugin(reporter, root)
+    plugin.start = start
     # No path argument for the rootdir itself: pytest collects the working directory or
     # testpaths, as ``python -m pytest`` run there does; else the folder given.
     args = ["--rootdir", root, "-p", "no:cacheprovider", "-p", "no:pastebin"]

@@ -100,10 +100,40 @@ class Reporter:
     def send(self, message: Dict[str, Any]) -> None:
         self.channel.send(message)
 
+    def collected(self, nodeids: List[str]) -> None:
+        """The items that will run, in order: sent once, before the first ``begin``."""
+        self.send({"event": "collected", "ids": [wire_text(nodeid) for nodeid in nodeids]})
+
+    def begin(self, index: int, nodeid: str) -> None:
+        """Item ``index`` (of ``collected``) starts: its setup, call and teardown follow."""
+        self.send({"event": "begin", "index": index, "id": wire_text(nodeid)})
+
+    def collected(self, nodeids: List[str]) -> None:
+        """The items that will run, in order: sent once, before the first ``begin``."""
+        self.send(self.collected_message(nodeids))
+
+    def collected_message(self, nodeids: List[str]) -> Dict[str, Any]:
+        return {"event": "collected", "ids": [wire_text(nodeid) for nodeid in nodeids]}
+
+    def begin(self, index: int, nodeid: str, before: Optional[Dict[str, Any]] = None) -> None:
+        """Item ``index`` (of ``collected``) starts: its setup, call and teardown follow.
+        ``before``: a message to send first, in the same write (``collected``)."""
+        message = self.begin_message(index, nodeid)
+        if before is None:
+            self.send(message)
+        else:
+            self.channel.send_all(before, message)
+
+    def begin_message(self, index: int, nodeid: str) -> Dict[str, Any]:
+        return {"event": "begin", "index": index, "id": wire_text(nodeid)}
+
     def test(self, nodeid: str, file: str, line: int, name: str, status: str, message: str,
              compare: Optional[Dict[str, str]], traceback: List[Dict[str, Any]], output: str,
              subtests: List[Dict[str, Any]], pytest_outcomes: Optional[List[str]] = None,
-             teardown_error: Optional[Dict[str, Any]] = None) -> None:
+             teardown_error: Optional[Dict[str, Any]] = None,
+             then: Optional[Dict[str, Any]] = None) -> None:
+        """Send a test's result; ``then``: a message to send right after it, in the same
+        write (the next item's ``begin``: one wake-up of the grader per test)."""
         record: Dict[str, Any] = {
             "event": "test", "id": wire_text(nodeid), "file": file, "line": line,
             "name": wire_text(name), "status": status,
@@ -114,7 +144,10 @@ class Reporter:
             "pytest_outcomes": pytest_outcomes or [PYTEST_CATEGORY[status]]}
         if teardown_error is not None:
             record["teardown_error"] = teardown_error
-        self.send(record)
+        if then is None:
+            self.send(record)
+        else:
+            self.channel.send_all(record, then)
         self.count += 1
         if status in ("fail", "error"):
             self.failures += 1

@@ -184,16 +184,27 @@ class Runner:
             self._plugins = plugins_installed()
         return self._plugins
 
-    def run(self, items: Tuple[Item, ...]) -> None:
-        """Run every item (stops only after a ``needs_pytest``: ``Interrupted``)."""
+    def run(self, items: Tuple[Item, ...], start: int = 0) -> None:
+        """Run the items from index ``start`` on, each announced by a ``begin`` message:
+        the first one's sent with ``collected``, each later one's with the result before it
+        (stops only after a ``needs_pytest``: ``Interrupted``)."""
         guard = self.guard  # kept here: this frame outlives any change to the runner
         stop = self._stop
         state = SetupState()
-        for index, item in enumerate(items):
+        reporter = self.reporter
+        if start < len(items):
+            reporter.begin(start, items[start].nodeid,
+                           reporter.collected_message([item.nodeid for item in items]))
+        else:
+            reporter.collected([item.nodeid for item in items])
+        for index in range(start, len(items)):
+            item = items[index]
             nextitem = items[index + 1] if index + 1 < len(items) else None
+            then = reporter.begin_message(index + 1, nextitem.nodeid) \
+                if nextitem is not None else None
             try:
                 with warn_context(self.filters, item):
-                    self.run_item(item, nextitem, state, guard)
+                    self.run_item(item, nextitem, state, guard, then)
             except Interrupted as e:
                 if e is not stop:
                     raise  # not the runner's own: the run ends without its record
@@ -210,7 +221,9 @@ class Runner:
         raise self._stop
 
     def run_item(self, item: Item, nextitem: Optional[Item], state: SetupState,
-                 guard: Any = None) -> None:
+                 guard: Any = None, then: Optional[Dict[str, Any]] = None) -> None:
+        """Run one item and send its result (with ``then``, the next item's ``begin``,
+        in the same write)."""
         if guard is not None:
             guard.phase = f"while {item.nodeid} ran"
             guard.check_item(item)
@@ -288,8 +301,11 @@ class Runner:
         message, compare, traceback = info["message"], info["compare"], info["traceback"]
         with _critical(guard):
             status, message, outcomes = fail_closed(guard, status, message, outcomes)
+            if self.maxfail and status in ("fail", "error") \
+                    and self.reporter.failures + 1 >= self.maxfail:
+                then = None  # -x / --maxfail: the run stops here, no next test begins
             self.reporter.test(nodeid, rel, line, short_name, status, message, compare,
-                               traceback, output, subtests, outcomes, teardown_error)
+                               traceback, output, subtests, outcomes, teardown_error, then)
         item.funcargs.clear()  # let the test's objects go, as pytest does
         item.instance = None
         item.subtests = []

@@ -19,8 +19,8 @@ use crate::sandbox::{self, ExitReport, IsolationReport};
 pub struct ZygoteOptions {
     /// The folder holding `pykata_run.py` and `pykata_harness/`.
     pub harness_dir: PathBuf,
-    /// The executable that hosts the zygote (run with [`ZYGOTE_ARG`] first); `None`: this
-    /// binary, `std::env::current_exe()`.
+    /// The zygote's executable (run with [`ZYGOTE_ARG`] first); `None`:
+    /// [`super::zygote_program`], `pykata-zygote` beside the running executable.
     pub program: Option<PathBuf>,
     /// Also import `pytest` in the zygote, when it is installed.
     pub preload_pytest: bool,
@@ -83,7 +83,7 @@ pub struct Zygote {
 }
 
 impl Zygote {
-    /// A zygote for the harness in `harness_dir`, hosted by this binary; it starts lazily.
+    /// A zygote for the harness in `harness_dir`, from `pykata-zygote`; it starts lazily.
     pub fn start(harness_dir: &std::path::Path) -> Result<Zygote, EmbeddedError> {
         Zygote::with_options(ZygoteOptions::new(harness_dir))
     }
@@ -92,7 +92,7 @@ impl Zygote {
     pub fn with_options(options: ZygoteOptions) -> Result<Zygote, EmbeddedError> {
         let program = match &options.program {
             Some(program) => program.clone(),
-            None => std::env::current_exe().map_err(EmbeddedError::CurrentExe)?,
+            None => super::zygote_program()?,
         };
         Ok(Zygote {
             options,
@@ -217,6 +217,11 @@ impl Process {
         for module in options.preload() {
             command.arg("--preload").arg(module);
         }
+        // The grader's executable (`pykata`, which embeds the catalogue) is hidden from the
+        // zygote's sandboxes as from the grader's own (`crate::sandbox::hide`).
+        if let Ok(grader) = std::env::current_exe() {
+            command.arg("--hide").arg(grader);
+        }
         // The empty folder every warm sandbox's scratch is made from; this process removes
         // it, whatever becomes of the zygote.
         let warm_scratch = if options.warm_sandboxes {
@@ -256,7 +261,10 @@ impl Process {
         match hello {
             Some(packet) => match packet.parse::<Hello>()? {
                 Hello::Ready { info } => {
-                    process.info = info;
+                    if info.build != super::BUILD_ID {
+                        return Err(EmbeddedError::OtherBuild(program.to_path_buf()));
+                    }
+                    process.info = *info;
                     Ok(process)
                 }
                 Hello::Failed { message } => Err(EmbeddedError::NotReady(message)),

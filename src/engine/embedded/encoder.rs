@@ -81,7 +81,10 @@ unsafe extern "C" fn encode_line(
             }
             ffi::PyErr_Clear(); // out of memory: the json path decides
         }
-        ffi::Py_NewRef(ffi::Py_None())
+        // Py_IncRef rather than Py_NewRef, which pyo3's ffi has only from Python 3.10.
+        let none = ffi::Py_None();
+        ffi::Py_IncRef(none);
+        none
     }
 }
 

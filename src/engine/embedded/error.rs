@@ -7,9 +7,21 @@ use std::time::Duration;
 /// Why the embedded engine could not start the zygote or a job.
 #[derive(Debug, thiserror::Error)]
 pub enum EmbeddedError {
-    /// The path of the running binary, which hosts the zygote, is unknown.
-    #[error("failed to find the pykata executable to start the zygote from")]
+    /// The path of the running binary, beside which the zygote is installed, is unknown.
+    #[error("failed to find the pykata executable, beside which the zygote is installed")]
     CurrentExe(#[source] io::Error),
+    /// The zygote's executable is not installed beside `pykata`.
+    #[error(
+        "the embedded engine's zygote {} is missing (`cargo install --path .` installs it \
+         beside pykata)", .0.display()
+    )]
+    ZygoteMissing(PathBuf),
+    /// The zygote's executable was built from other sources than `pykata`.
+    #[error(
+        "the embedded engine's zygote {} is from another build of pykata (reinstall both: \
+         `cargo install --path .`; in a checkout, `cargo build` builds both)", .0.display()
+    )]
+    OtherBuild(PathBuf),
     /// The zygote process could not be started.
     #[error("failed to start the zygote process {program}")]
     Launch {

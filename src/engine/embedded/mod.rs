@@ -54,8 +54,20 @@
 //! done between jobs, one module at a time, so a one-shot `pykata check` does not wait for
 //! them.
 //!
-//! The zygote is this same binary re-executed with [`ZYGOTE_ARG`] first, so it never forks a
-//! process that has threads: `main` must call [`maybe_run_zygote`] before anything else.
+//! **The zygote's executable.** The zygote is `pykata-zygote` ([`ZYGOTE_PROGRAM`], a second
+//! binary of this package that `cargo install` puts beside `pykata`; [`zygote_program`]),
+//! started with [`ZYGOTE_ARG`] first; it reports its [`BUILD_ID`], and one built from other
+//! sources (a stale `pykata-zygote` beside a rebuilt `pykata`) is refused, as a missing one
+//! is (`--engine auto` then falls back to the subprocess engine, with a notice). It is
+//! fresh (so it never forks a process that has
+//! threads), and it embeds no catalogue: `pykata` embeds the bundled exercises
+//! (`crate::assets::register_catalogue`), its zygote does not, so no job forked from the
+//! zygote has a reference solution, a mutant or an explanation in its memory. Nothing the
+//! grader sends it holds one either: a job is paths, arguments and an environment; its
+//! files reach the sandbox as a copy made without a buffer in the zygote's memory
+//! (`crate::sandbox`'s `copy_tree`, `sendfile`). The page-learning run above executes a
+//! reference solution only in a forked child that exits; the zygote reads none
+//! (docs/SECURITY.md, "What a submission can see"; `tests/secrets.rs`).
 //! Each job has its own socket, so jobs from several grader threads run at once without a
 //! multiplexing protocol. The wire format is in `wire.rs`.
 //!
@@ -93,8 +105,40 @@ pub use error::EmbeddedError;
 
 use crate::sandbox::SandboxPlan;
 
-/// The hidden first argument that makes this binary a zygote.
+/// The hidden first argument the zygote's executable expects.
 pub const ZYGOTE_ARG: &str = "__pykata-zygote";
+
+/// The zygote's executable, installed beside `pykata`.
+pub const ZYGOTE_PROGRAM: &str = "pykata-zygote";
+
+/// The zygote's executable when it is not beside the running one ([`set_zygote_program`]).
+static PROGRAM: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+
+/// Makes [`zygote_program`] this path: for a program that is not installed beside
+/// `pykata-zygote` (the benchmark passes cargo's `CARGO_BIN_EXE_pykata-zygote`). The first
+/// call wins.
+pub fn set_zygote_program(path: impl Into<PathBuf>) {
+    let _ = PROGRAM.set(path.into());
+}
+
+/// The zygote's executable: the one [`set_zygote_program`] gave, else `pykata-zygote` in
+/// the folder of the running executable (symbolic links resolved, as the kernel reports
+/// it). An error when it is not there: then `pykata` falls back to the subprocess engine
+/// (`--engine auto`) or says what is missing.
+pub fn zygote_program() -> Result<PathBuf, EmbeddedError> {
+    let program = match PROGRAM.get() {
+        Some(program) => program.clone(),
+        None => {
+            let exe = std::env::current_exe().map_err(EmbeddedError::CurrentExe)?;
+            exe.with_file_name(ZYGOTE_PROGRAM)
+        }
+    };
+    if program.is_file() {
+        Ok(program)
+    } else {
+        Err(EmbeddedError::ZygoteMissing(program))
+    }
+}
 
 /// The Python executable pykata was built against (`sys.executable` of the interpreter pyo3
 /// linked; never a pyenv shim). The embedded interpreter is this Python, and it is the
@@ -104,6 +148,10 @@ pub const BUILD_PYTHON: &str = env!("PYKATA_BUILD_PYTHON");
 /// `BUILD_PYTHON`'s version, e.g. `3.11.7`. The zygote refuses to start if the libpython it
 /// loaded is another version.
 pub const BUILD_PYTHON_VERSION: &str = env!("PYKATA_BUILD_PYTHON_VERSION");
+
+/// A digest of the sources this was built from (build.rs): the zygote reports its own, and
+/// the grader refuses a zygote built from other sources.
+pub const BUILD_ID: &str = env!("PYKATA_BUILD_ID");
 
 /// One run of the harness: what `python3 -I -B HARNESS/pykata_run.py ARGV...` would run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -144,14 +192,20 @@ pub struct ZygoteInfo {
     /// The libpython shared library the zygote loaded.
     #[serde(default)]
     pub libpython: String,
+    /// The zygote's [`BUILD_ID`].
+    #[serde(default)]
+    pub build: String,
 }
 
-/// Runs the zygote and exits if this process was started as one (`argv[1]` is
-/// [`ZYGOTE_ARG`]); returns otherwise. Call it first thing in `main`, before any thread,
-/// runtime or argument parser starts.
-pub fn maybe_run_zygote() {
+/// The zygote executable's `main`: runs the zygote (the arguments must start with
+/// [`ZYGOTE_ARG`]) and never returns.
+pub fn run_zygote() -> ! {
     let mut args = std::env::args_os().skip(1);
     if args.next().is_some_and(|arg| arg == ZYGOTE_ARG) {
         zygote::main(args.collect())
     }
+    eprintln!(
+        "{ZYGOTE_PROGRAM} is the embedded engine's zygote: pykata starts it; run pykata instead"
+    );
+    std::process::exit(2)
 }

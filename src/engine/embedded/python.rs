@@ -70,6 +70,7 @@ impl Interpreter {
                     let mut info: ZygoteInfo =
                         serde_json::from_str(&info).map_err(|e| e.to_string())?;
                     info.libpython = libpython_path().unwrap_or_default();
+                    info.build = super::BUILD_ID.to_owned();
                     Ok(Interpreter { bootstrap, info })
                 }
                 Err(err) => Err(format_python_error(py, &err)),

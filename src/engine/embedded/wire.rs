@@ -39,7 +39,7 @@ pub(super) const MAX_FDS: usize = 4;
 #[serde(tag = "type", rename_all = "snake_case")]
 pub(super) enum Hello {
     /// Python is initialised and the harness imported; jobs may come.
-    Ready { info: super::ZygoteInfo },
+    Ready { info: Box<super::ZygoteInfo> },
     /// Python or the harness failed to load; the zygote exits after sending this.
     Failed { message: String },
 }

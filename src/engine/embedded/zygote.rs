@@ -21,7 +21,8 @@ use crate::sandbox::{
 };
 
 /// The zygote's arguments after the hidden first one:
-/// `--control-fd N --harness DIR [--preload MODULE]... [--warm-scratch DIR]`.
+/// `--control-fd N --harness DIR [--preload MODULE]... [--warm-scratch DIR] [--hide FILE]...`
+/// (`--hide`: a host file no sandbox may show, `crate::sandbox::hide`).
 struct Args {
     control: OwnedFd,
     harness: PathBuf,
@@ -70,6 +71,7 @@ fn parse_args(args: Vec<OsString>) -> Result<Args, String> {
             Some("--harness") => harness = Some(PathBuf::from(value)),
             Some("--preload") => preload.push(value.into_string().map_err(|_| "bad --preload")?),
             Some("--warm-scratch") => warm_scratch = Some(PathBuf::from(value)),
+            Some("--hide") => crate::sandbox::hide(std::path::Path::new(&value)),
             _ => return Err(format!("unknown argument {}", flag.to_string_lossy())),
         }
     }
@@ -120,7 +122,7 @@ fn serve(args: Args) -> i32 {
             return 1;
         }
     };
-    let info = interpreter.info().clone();
+    let info = Box::new(interpreter.info().clone());
     if wire::send(control.as_fd(), &Hello::Ready { info }, &[]).is_err() {
         return 1;
     }

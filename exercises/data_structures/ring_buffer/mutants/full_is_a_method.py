@@ -1,0 +1,43 @@
+# expect: buf.full returned
+# why: defines full as a plain method, so buf.full is a bound method (always truthy) instead of a bool.
+class RingBuffer:
+    def __init__(self, capacity):
+        if capacity < 1:
+            raise ValueError("capacity must be at least 1")
+        self.capacity = capacity
+        self.slots = [None] * capacity
+        self.head = 0
+        self.size = 0
+
+    def full(self):
+        return self.size == self.capacity
+
+    def __len__(self):
+        return self.size
+
+    def push(self, item):
+        if self.size == self.capacity:
+            evicted = self.slots[self.head]
+            self.slots[self.head] = item
+            self.head = (self.head + 1) % self.capacity
+            return evicted
+        self.slots[(self.head + self.size) % self.capacity] = item
+        self.size += 1
+        return None
+
+    def pop(self):
+        if self.size == 0:
+            raise IndexError("empty")
+        item = self.slots[self.head]
+        self.head = (self.head + 1) % self.capacity
+        self.size -= 1
+        return item
+
+    def peek(self):
+        if self.size == 0:
+            raise IndexError("empty")
+        return self.slots[self.head]
+
+    def __iter__(self):
+        for i in range(self.size):
+            yield self.slots[(self.head + i) % self.capacity]

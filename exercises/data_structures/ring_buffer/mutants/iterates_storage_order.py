@@ -1,0 +1,44 @@
+# expect: list(buf) returned [4, 2, 3], expected [2, 3, 4]
+# why: iterates over the underlying slots in storage order, which after wrapping around starts in the middle of the history instead of at the oldest item.
+class RingBuffer:
+    def __init__(self, capacity):
+        if capacity < 1:
+            raise ValueError("capacity must be at least 1")
+        self.capacity = capacity
+        self.slots = [None] * capacity
+        self.head = 0
+        self.size = 0
+
+    @property
+    def full(self):
+        return self.size == self.capacity
+
+    def __len__(self):
+        return self.size
+
+    def push(self, item):
+        if self.size == self.capacity:
+            evicted = self.slots[self.head]
+            self.slots[self.head] = item
+            self.head = (self.head + 1) % self.capacity
+            return evicted
+        self.slots[(self.head + self.size) % self.capacity] = item
+        self.size += 1
+        return None
+
+    def pop(self):
+        if self.size == 0:
+            raise IndexError("empty")
+        item = self.slots[self.head]
+        self.head = (self.head + 1) % self.capacity
+        self.size -= 1
+        return item
+
+    def peek(self):
+        if self.size == 0:
+            raise IndexError("empty")
+        return self.slots[self.head]
+
+    def __iter__(self):
+        for i in range(self.size):
+            yield self.slots[i]
