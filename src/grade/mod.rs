@@ -478,8 +478,9 @@ pub struct SubmissionReport {
     pub seed: Option<u64>,
     pub engine: String,
     /// What the folder runner says the user should know (plain folders only): options
-    /// it ignored, modules imported from outside the folder.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// it ignored, modules imported from outside the folder. Absent when empty (a report
+    /// read back from a gradebook without it has none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
     /// pytest's summary counts (plain folders only).
     #[serde(skip_serializing_if = "Option::is_none")]
