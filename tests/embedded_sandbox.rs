@@ -11,6 +11,8 @@
 //! `... -- --ignored --nocapture encoding_speed` the channel encoding of lru_cache's
 //! transcript in a job, the json path against the native encoder.
 
+mod common;
+
 use std::io::Read;
 use std::os::fd::OwnedFd;
 use std::os::unix::fs::PermissionsExt;
@@ -329,6 +331,9 @@ print(json.dumps({
 
 #[test]
 fn a_job_runs_in_new_namespaces() {
+    if common::skip_without_full_isolation("a_job_runs_in_new_namespaces") {
+        return;
+    }
     // As root, a warm sandbox's main process has a sibling that only holds its memory
     // (pid 3) so that its exit does not wait for the memory's teardown.
     let root = unsafe { libc::geteuid() } == 0;
@@ -338,6 +343,9 @@ fn a_job_runs_in_new_namespaces() {
 
 #[test]
 fn a_job_runs_in_new_namespaces_without_warm_sandboxes() {
+    if common::skip_without_full_isolation("a_job_runs_in_new_namespaces_without_warm_sandboxes") {
+        return;
+    }
     runs_in_new_namespaces(&cold_fixture(), &[1, 2]);
 }
 
@@ -402,6 +410,11 @@ fn runs_in_new_namespaces(f: &Fixture, pids: &[u32]) {
 /// nothing of the jobs before it.
 #[test]
 fn each_job_gets_its_own_scratch_and_limits_in_a_warm_sandbox() {
+    if common::skip_without_full_isolation(
+        "each_job_gets_its_own_scratch_and_limits_in_a_warm_sandbox",
+    ) {
+        return;
+    }
     let f = fixture();
     let code = r#"
 import json, os, resource
@@ -436,6 +449,9 @@ print(json.dumps({
 
 #[test]
 fn a_cold_sandbox_runs_in_the_jobs_own_scratch_folder() {
+    if common::skip_without_full_isolation("a_cold_sandbox_runs_in_the_jobs_own_scratch_folder") {
+        return;
+    }
     let f = cold_fixture();
     let mut spec = Spec::new("import os\nprint(os.getcwd())\nprint(open('token.txt').read())");
     spec.scratch_files = vec![("token.txt".into(), "cold".into())];
@@ -448,6 +464,9 @@ fn a_cold_sandbox_runs_in_the_jobs_own_scratch_folder() {
 
 #[test]
 fn stdout_stderr_channel_and_exit_code_reach_the_grader() {
+    if common::skip_without_full_isolation("stdout_stderr_channel_and_exit_code_reach_the_grader") {
+        return;
+    }
     let f = fixture();
     let outcome = f.run(Spec::new(
         "import os, sys\nprint('out')\nprint('err', file=sys.stderr)\nos.write(3, b'chan')\nEXIT = 3",
@@ -461,6 +480,9 @@ fn stdout_stderr_channel_and_exit_code_reach_the_grader() {
 
 #[test]
 fn the_graders_environment_is_not_visible() {
+    if common::skip_without_full_isolation("the_graders_environment_is_not_visible") {
+        return;
+    }
     let f = fixture_with(vec![
         ("LANG".into(), "C.UTF-8".into()),
         ("PYKATA_ZYGOTE_ONLY".into(), "zygote-secret".into()),
@@ -520,6 +542,9 @@ print(json.dumps({
 
 #[test]
 fn a_cpu_loop_ends_with_sigxcpu_at_the_cpu_limit() {
+    if common::skip_without_full_isolation("a_cpu_loop_ends_with_sigxcpu_at_the_cpu_limit") {
+        return;
+    }
     let f = fixture();
     let mut spec = Spec::new("while True:\n    pass");
     spec.limits.cpu_seconds = 1;
@@ -543,6 +568,9 @@ fn a_cpu_loop_ends_with_sigxcpu_at_the_cpu_limit() {
 
 #[test]
 fn a_double_forked_daemon_dies_with_the_job() {
+    if common::skip_without_full_isolation("a_double_forked_daemon_dies_with_the_job") {
+        return;
+    }
     let f = fixture();
     let marker = unique_marker();
     let code = format!(
@@ -574,6 +602,11 @@ print("main done")
 
 #[test]
 fn kill_ends_a_sleeping_job_and_its_children_that_ignore_sigterm() {
+    if common::skip_without_full_isolation(
+        "kill_ends_a_sleeping_job_and_its_children_that_ignore_sigterm",
+    ) {
+        return;
+    }
     let f = fixture();
     let marker = unique_marker();
     let code = format!(
@@ -605,6 +638,9 @@ time.sleep(1000)
 
 #[test]
 fn dropping_a_job_before_waiting_kills_it() {
+    if common::skip_without_full_isolation("dropping_a_job_before_waiting_kills_it") {
+        return;
+    }
     let f = fixture();
     let marker = unique_marker();
     let code = format!("import os\nos.execv('/bin/sleep', ['sleep', '{marker}'])");
@@ -619,6 +655,9 @@ fn dropping_a_job_before_waiting_kills_it() {
 
 #[test]
 fn two_jobs_run_in_parallel_from_two_threads() {
+    if common::skip_without_full_isolation("two_jobs_run_in_parallel_from_two_threads") {
+        return;
+    }
     let f = fixture();
     f.zygote.info().unwrap();
     let code = "import os, time\ntime.sleep(1)\nprint(os.getpid(), ARGS[0])";
@@ -654,6 +693,9 @@ fn two_jobs_run_in_parallel_from_two_threads() {
 
 #[test]
 fn a_dead_zygote_takes_its_jobs_along_and_is_restarted() {
+    if common::skip_without_full_isolation("a_dead_zygote_takes_its_jobs_along_and_is_restarted") {
+        return;
+    }
     let f = fixture();
     assert_ok(&f.run(Spec::new("pass")));
     let first = f.zygote.pid().unwrap();
@@ -677,6 +719,11 @@ fn a_dead_zygote_takes_its_jobs_along_and_is_restarted() {
 
 #[test]
 fn a_sandbox_that_cannot_be_built_is_refused_and_the_zygote_goes_on() {
+    if common::skip_without_full_isolation(
+        "a_sandbox_that_cannot_be_built_is_refused_and_the_zygote_goes_on",
+    ) {
+        return;
+    }
     let f = fixture();
     let mut spec = Spec::new("pass");
     spec.extra_read_only = vec!["/nonexistent/pykata-missing".into()];
@@ -692,6 +739,9 @@ fn a_sandbox_that_cannot_be_built_is_refused_and_the_zygote_goes_on() {
 
 #[test]
 fn isolation_off_still_runs_the_job() {
+    if common::skip_without_full_isolation("isolation_off_still_runs_the_job") {
+        return;
+    }
     let f = fixture();
     let mut spec = Spec::new("print('ran')");
     spec.request = IsolationRequest::Off;
@@ -845,6 +895,9 @@ print(json.dumps({
 
 #[test]
 fn the_native_encoder_sends_what_the_json_path_sends() {
+    if common::skip_without_full_isolation("the_native_encoder_sends_what_the_json_path_sends") {
+        return;
+    }
     let f = fixture();
     let outcome = f.run(Spec::new(ENCODER_CORPUS));
     assert_ok(&outcome);

@@ -179,9 +179,19 @@ fn the_oldest_and_newest_python_grade_the_catalogue_and_plain_folders() {
             assert_eq!(report["status"], "pass", "{}: {report:#}", python.display());
             assert_eq!(report["score"], report["max_score"], "{}", python.display());
         }
+        // Every starter and mutant fails under every version, as under the build Python.
+        // Only the status is compared: how many of a wrong answer's cases fail may differ
+        // between versions (a mutant leaning on pickle does), and a few cases time their
+        // work on a machine that may be busy.
+        let statuses = |verdicts: &[Value]| -> Vec<Value> {
+            verdicts
+                .iter()
+                .map(|report| serde_json::json!([report["path"], report["status"]]))
+                .collect()
+        };
         assert_eq!(
-            verdicts(&run),
-            baseline,
+            statuses(&verdicts(&run)),
+            statuses(&baseline),
             "exercises graded under {} differ from the build Python's grades",
             python.display()
         );

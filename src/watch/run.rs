@@ -4,7 +4,7 @@
 
 use crate::exercise::Exercise;
 use crate::grade::exercise::grade_exercise;
-use crate::grade::{Grader, Status, SubmissionReport, TestStatus};
+use crate::grade::{Grader, Status, SubmissionReport};
 use crate::report::{Event, HumanReporter, Reporter, RunStats};
 use std::cell::RefCell;
 use std::io::Write;
@@ -69,6 +69,8 @@ impl LastRun {
 pub fn grade(grader: &Grader, exercise: &Exercise, file: &Path, shown: &str) -> LastRun {
     let started = Instant::now();
     let mut report = grade_exercise(grader, shown, exercise, file);
+    // A learner never sees a hidden case's details, here as in `pykata check`.
+    report.redact_hidden();
     // The report names the file as the learner sees it, relative to the workspace.
     report.submission = Some(shown.to_string());
     let text = render(&report, grader.seed);
@@ -110,100 +112,31 @@ pub fn render(report: &SubmissionReport, seed: u64) -> String {
     anstream::adapter::strip_str(&String::from_utf8_lossy(&bytes)).to_string()
 }
 
-/// The one reason every case fails for, when there is one. A submission that did not load
-/// (a syntax error, a missing name) is already reported once, with its file and line, by
-/// the human report: this finds the same exception raised by every case.
+/// The report's reason said once (`SubmissionReport::common_failure`), when every scored
+/// case failed for it: the view then says it once, with its place in the workspace.
 pub fn common_failure(report: &SubmissionReport, folder: &Path) -> Option<CommonFailure> {
     if report.error.is_some() || report.verdict.is_some() {
         return None;
     }
-    let scored: Vec<_> = report
+    let common = report.common_failure.as_ref()?;
+    let scored = report
         .tests
         .iter()
         .filter(|test| test.status.is_scored())
-        .collect();
-    if scored.len() < 2
-        || scored
-            .iter()
-            .any(|test| test.status.is_success() || test.status == TestStatus::Skip)
-    {
+        .count();
+    if common.tests != scored {
         return None;
     }
-    // The same exception, raised at the same line of the learner's file, by every case.
-    let key = |test: &crate::grade::TestResult| {
-        let frame = test.traceback.last()?;
-        Some((
-            exception_name(&test.message)?,
-            frame.file.clone(),
-            frame.line,
-        ))
-    };
-    let first = key(scored[0])?;
-    if scored.iter().any(|test| key(test).as_ref() != Some(&first)) {
-        return None;
-    }
-    let frame = scored[0].traceback.last()?;
-    // The most telling wording: "NotImplementedError: write retry()" where a case gives it.
-    let reason = scored
-        .iter()
-        .find_map(|test| {
-            let (_, rest) = test.message.split_once(" raised ")?;
-            Some(rest.split(", expected").next().unwrap_or(rest).to_string())
-        })
-        .unwrap_or_else(|| first.0.clone());
     Some(CommonFailure {
-        reason,
-        location: Some(format!(
-            "{}:{}",
-            folder.join(&frame.file).display(),
-            frame.line
-        )),
-        text: Some(frame.text.trim().to_string()).filter(|text| !text.is_empty()),
-        count: scored.len(),
+        reason: common.message.clone(),
+        location: common.file.as_ref().map(|file| {
+            let place = folder.join(file).display().to_string();
+            match common.line {
+                Some(line) => format!("{place}:{line}"),
+                None => place,
+            }
+        }),
+        text: common.text.clone().filter(|text| !text.trim().is_empty()),
+        count: common.tests,
     })
-}
-
-/// The exception a case's message says was raised (`NotImplementedError`): the first
-/// class named after "raised" or "stopped with", else the first named at all.
-fn exception_name(message: &str) -> Option<String> {
-    let after = [" raised ", "stopped with "]
-        .iter()
-        .find_map(|marker| message.split_once(marker).map(|(_, rest)| rest));
-    first_exception(after.unwrap_or(message))
-}
-
-fn first_exception(text: &str) -> Option<String> {
-    text.split(|ch: char| !(ch.is_alphanumeric() || ch == '_'))
-        .find(|word| {
-            word.chars().next().is_some_and(char::is_uppercase)
-                && (word.ends_with("Error")
-                    || word.ends_with("Exception")
-                    || matches!(*word, "StopIteration" | "KeyboardInterrupt" | "SystemExit"))
-        })
-        .map(str::to_string)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::exception_name;
-
-    #[test]
-    fn finds_the_exception_in_a_message() {
-        assert_eq!(
-            exception_name(
-                "LRUCache(2) raised NotImplementedError: x, expected it to return normally"
-            )
-            .as_deref(),
-            Some("NotImplementedError")
-        );
-        assert_eq!(
-            exception_name("'at most a few' next, but the case stopped with KeyError").as_deref(),
-            Some("KeyError")
-        );
-        assert_eq!(
-            exception_name("retry(3, (ValueError,)) raised NotImplementedError: x").as_deref(),
-            Some("NotImplementedError")
-        );
-        assert_eq!(exception_name("get('a') returned 1, expected 2"), None);
-    }
 }
