@@ -25,8 +25,12 @@ impl Tmux {
             );
             return None;
         }
+        // Unique even when a pid is reused while an earlier run's server still lingers.
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |elapsed| elapsed.as_nanos());
         let socket = format!(
-            "pykata-test-{}-{}",
+            "pykata-test-{}-{nanos}-{}",
             std::process::id(),
             workspace.file_name().unwrap().to_string_lossy()
         );
@@ -58,9 +62,13 @@ impl Tmux {
                 "-c",
                 &script,
             ])
-            .status()
+            .output()
             .expect("tmux runs");
-        assert!(status.success(), "tmux new-session failed");
+        assert!(
+            status.status.success(),
+            "tmux new-session failed: {}",
+            String::from_utf8_lossy(&status.stderr)
+        );
         Some(Tmux { socket })
     }
 
