@@ -102,14 +102,6 @@ class Reporter:
 
     def collected(self, nodeids: List[str]) -> None:
         """The items that will run, in order: sent once, before the first ``begin``."""
-        self.send({"event": "collected", "ids": [wire_text(nodeid) for nodeid in nodeids]})
-
-    def begin(self, index: int, nodeid: str) -> None:
-        """Item ``index`` (of ``collected``) starts: its setup, call and teardown follow."""
-        self.send({"event": "begin", "index": index, "id": wire_text(nodeid)})
-
-    def collected(self, nodeids: List[str]) -> None:
-        """The items that will run, in order: sent once, before the first ``begin``."""
         self.send(self.collected_message(nodeids))
 
     def collected_message(self, nodeids: List[str]) -> Dict[str, Any]:
