@@ -3,41 +3,13 @@
 //! learner's own prints (at most 500 characters, cut with a note) and its test code.
 
 use super::junit::{run_problem, test_details};
-use super::{Event, Reporter};
 use crate::grade::{SubmissionReport, TestStatus};
 use serde_json::{Value, json};
-use std::io::{self, Write};
 
 /// The most characters of a test's output exercism accepts.
 const OUTPUT_CHARS: usize = 500;
 /// The most characters of the top-level message.
 const MESSAGE_CHARS: usize = 65_535;
-
-/// Writes one results object per graded PATH, one per line.
-pub struct ExercismReporter {
-    out: Box<dyn Write>,
-}
-
-impl ExercismReporter {
-    /// A reporter writing to `out`.
-    pub fn new(out: Box<dyn Write>) -> ExercismReporter {
-        ExercismReporter { out }
-    }
-}
-
-impl Reporter for ExercismReporter {
-    fn report(&mut self, event: &Event<'_>) -> io::Result<()> {
-        match event {
-            Event::SubmissionFinished { report, .. } => {
-                serde_json::to_writer(&mut self.out, &results(report))?;
-                self.out.write_all(b"\n")?;
-                self.out.flush()
-            }
-            Event::Notice { message } => writeln!(io::stderr(), "pykata: {message}"),
-            _ => Ok(()),
-        }
-    }
-}
 
 /// The results object of one report.
 pub fn results(report: &SubmissionReport) -> Value {

@@ -3,36 +3,8 @@
 //! Hidden cases keep Gradescope's `hidden` visibility.
 
 use super::junit::{run_problem, test_details};
-use super::{Event, Reporter};
 use crate::grade::{SubmissionReport, TestStatus};
 use serde_json::{Value, json};
-use std::io::{self, Write};
-
-/// Writes one results object per graded PATH, one per line.
-pub struct GradescopeReporter {
-    out: Box<dyn Write>,
-}
-
-impl GradescopeReporter {
-    /// A reporter writing to `out`.
-    pub fn new(out: Box<dyn Write>) -> GradescopeReporter {
-        GradescopeReporter { out }
-    }
-}
-
-impl Reporter for GradescopeReporter {
-    fn report(&mut self, event: &Event<'_>) -> io::Result<()> {
-        match event {
-            Event::SubmissionFinished { report, .. } => {
-                serde_json::to_writer(&mut self.out, &results(report))?;
-                self.out.write_all(b"\n")?;
-                self.out.flush()
-            }
-            Event::Notice { message } => writeln!(io::stderr(), "pykata: {message}"),
-            _ => Ok(()),
-        }
-    }
-}
 
 /// Scores rounded to what a gradebook shows.
 fn round(value: f64) -> f64 {

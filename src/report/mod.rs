@@ -9,9 +9,7 @@ mod json;
 pub mod junit;
 mod tap;
 
-pub use exercism::ExercismReporter;
 pub use github::GithubReporter;
-pub use gradescope::GradescopeReporter;
 pub use human::HumanReporter;
 pub use json::JsonReporter;
 pub use junit::JunitReporter;
@@ -105,9 +103,47 @@ pub fn reporter_for(format: Format, color: ColorMode) -> Box<dyn Reporter> {
         Format::Json => Box::new(JsonReporter::new(Box::new(io::stdout()))),
         Format::Junit => Box::new(JunitReporter::new(Box::new(io::stdout()))),
         Format::Tap => Box::new(TapReporter::new(Box::new(io::stdout()))),
-        Format::Gradescope => Box::new(GradescopeReporter::new(Box::new(io::stdout()))),
-        Format::Exercism => Box::new(ExercismReporter::new(Box::new(io::stdout()))),
+        Format::Gradescope => Box::new(ResultsJsonReporter::new(
+            Box::new(io::stdout()),
+            gradescope::results,
+        )),
+        Format::Exercism => Box::new(ResultsJsonReporter::new(
+            Box::new(io::stdout()),
+            exercism::results,
+        )),
         Format::Github => Box::new(GithubReporter::new(Box::new(io::stdout()))),
+    }
+}
+
+/// Writes one results object per graded PATH, one per line: the learning platforms'
+/// `results.json` formats (Gradescope's, exercism's), each made by its own `results`.
+pub struct ResultsJsonReporter {
+    out: Box<dyn io::Write>,
+    results: fn(&SubmissionReport) -> serde_json::Value,
+}
+
+impl ResultsJsonReporter {
+    /// A reporter writing `results(report)` of every graded PATH to `out`.
+    pub fn new(
+        out: Box<dyn io::Write>,
+        results: fn(&SubmissionReport) -> serde_json::Value,
+    ) -> ResultsJsonReporter {
+        ResultsJsonReporter { out, results }
+    }
+}
+
+impl Reporter for ResultsJsonReporter {
+    fn report(&mut self, event: &Event<'_>) -> io::Result<()> {
+        use std::io::Write;
+        match event {
+            Event::SubmissionFinished { report, .. } => {
+                serde_json::to_writer(&mut self.out, &(self.results)(report))?;
+                self.out.write_all(b"\n")?;
+                self.out.flush()
+            }
+            Event::Notice { message } => writeln!(io::stderr(), "pykata: {message}"),
+            _ => Ok(()),
+        }
     }
 }
 
