@@ -82,6 +82,7 @@ enum Command {
     },
     /// Grade a class: every student's submission, a gradebook that survives interruption,
     /// grades.csv, per-student feedback and report.html.
+    #[command(after_help = crate::settings::limits_summary())]
     Batch(BatchArgs),
     /// Join shards' out folders (from `batch --shard K/N`) into one gradebook and outputs.
     Merge {
@@ -178,25 +179,8 @@ struct CheckArgs {
     /// Seed of the randomised cases (default: a fresh one per run, shown in the report).
     #[arg(long, value_name = "N")]
     seed: Option<u64>,
-    /// Wall-clock limit of each test or case, in seconds (default: the exercise's
-    /// limits.timeout_seconds, else 10); the whole run gets a multiple (below).
-    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
-    timeout: Option<Duration>,
-    /// CPU-time limit of one run, in seconds (default: the exercise's, else 10; 60 for
-    /// plain folders).
-    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
-    cpu_limit: Option<u64>,
-    /// Memory (address space) limit of each process of a run, in MiB (default: the
-    /// exercise's, else 1024).
-    #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u64).range(64..=1_048_576))]
-    memory_limit: Option<u64>,
-    /// Refuse to grade unless the machine gives full isolation (for CI and batch grading).
-    #[arg(long, conflicts_with = "no_sandbox")]
-    require_sandbox: bool,
-    /// Run without the sandbox: only limits and the kill of the process tree. Only for
-    /// code you trust.
-    #[arg(long)]
-    no_sandbox: bool,
+    #[command(flatten)]
+    limits: LimitArgs,
     /// How many submissions are graded at once (default: the number of cores).
     #[arg(long, short = 'j', value_name = "N")]
     jobs: Option<usize>,
@@ -267,21 +251,54 @@ struct BatchArgs {
     /// Python interpreter to run (implies the subprocess engine).
     #[arg(long, value_name = "PATH")]
     python: Option<PathBuf>,
-    /// Wall-clock limit of one run, in seconds.
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+/// The limit and isolation options of `check` and `batch`.
+#[derive(Debug, clap::Args)]
+struct LimitArgs {
+    /// Wall-clock limit of each test or case, in seconds (default: the exercise's
+    /// limits.timeout_seconds, else 10); the whole run gets a multiple (below).
     #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
     timeout: Option<Duration>,
-    /// CPU-time limit of one run, in seconds.
+    /// CPU-time limit of one run, in seconds (default: the exercise's, else 10; 60 for
+    /// plain folders).
     #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
     cpu_limit: Option<u64>,
-    /// Memory limit of each process of a run, in MiB.
+    /// Memory (address space) limit of each process of a run, in MiB (default: the
+    /// exercise's, else 1024).
     #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u64).range(64..=1_048_576))]
     memory_limit: Option<u64>,
-    /// Refuse to grade unless the machine gives full isolation.
+    /// Refuse to grade unless the machine gives full isolation (for CI and batch grading).
     #[arg(long, conflicts_with = "no_sandbox")]
     require_sandbox: bool,
-    /// Run without the sandbox (trusted code only).
+    /// Run without the sandbox: only limits and the kill of the process tree. Only for
+    /// code you trust.
     #[arg(long)]
     no_sandbox: bool,
+}
+
+impl LimitArgs {
+    /// The limits asked for, over the defaults.
+    fn overrides(&self) -> LimitOverrides {
+        LimitOverrides {
+            wall_time: self.timeout,
+            cpu_seconds: self.cpu_limit,
+            memory_bytes: self.memory_limit.map(|mib| mib << 20),
+        }
+    }
+
+    /// The isolation asked for.
+    fn isolation(&self) -> Isolation {
+        if self.require_sandbox {
+            Isolation::Required
+        } else if self.no_sandbox {
+            Isolation::Off
+        } else {
+            Isolation::BestEffort
+        }
+    }
 }
 
 fn parse_shard(text: &str) -> Result<(u32, u32), String> {
@@ -316,18 +333,8 @@ impl BatchArgs {
             quiet: self.quiet,
             engine: engine_choice(self.engine, &self.python),
             python: self.python,
-            limits: LimitOverrides {
-                wall_time: self.timeout,
-                cpu_seconds: self.cpu_limit,
-                memory_bytes: self.memory_limit.map(|mib| mib << 20),
-            },
-            isolation: if self.require_sandbox {
-                Isolation::Required
-            } else if self.no_sandbox {
-                Isolation::Off
-            } else {
-                Isolation::BestEffort
-            },
+            limits: self.limits.overrides(),
+            isolation: self.limits.isolation(),
         }
     }
 }
@@ -359,18 +366,8 @@ impl CheckArgs {
             engine: engine_choice(self.engine, &self.python),
             python: self.python,
             seed: self.seed,
-            limits: LimitOverrides {
-                wall_time: self.timeout,
-                cpu_seconds: self.cpu_limit,
-                memory_bytes: self.memory_limit.map(|mib| mib << 20),
-            },
-            isolation: if self.require_sandbox {
-                Isolation::Required
-            } else if self.no_sandbox {
-                Isolation::Off
-            } else {
-                Isolation::BestEffort
-            },
+            limits: self.limits.overrides(),
+            isolation: self.limits.isolation(),
             color: match self.color {
                 ColorArg::Auto => ColorMode::Auto,
                 ColorArg::Always => ColorMode::Always,
