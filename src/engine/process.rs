@@ -467,6 +467,20 @@ mod tests {
         }
     }
 
+    /// `supervise` of a run that is a whole run of its own, with no isolation report and
+    /// no known lines.
+    fn supervise_fresh(child: &dyn RunningChild, pipes: OutputPipes, limits: &Limits) -> RunOutput {
+        supervise(
+            child,
+            pipes,
+            limits,
+            crate::engine::RunClock::now(),
+            None,
+            None,
+        )
+        .unwrap()
+    }
+
     #[test]
     fn output_and_messages_are_collected_to_the_end() {
         let (pipes, fds) = make_pipes().unwrap();
@@ -478,15 +492,7 @@ mod tests {
             writeln!(chan, "{{\"event\":\"case\",\"name\":\"{name}\"}}").unwrap();
             writeln!(chan, "{{\"event\":\"done\",\"count\":1}}").unwrap();
         });
-        let output = supervise(
-            &*child,
-            pipes,
-            &limits(10_000, 1 << 20),
-            crate::engine::RunClock::now(),
-            None,
-            None,
-        )
-        .unwrap();
+        let output = supervise_fresh(&*child, pipes, &limits(10_000, 1 << 20));
         assert_eq!(output.stdout, "printed\n");
         assert_eq!(output.stderr, "warned\n");
         assert_eq!(output.transcript.completed_count(), Some(1));
@@ -502,15 +508,7 @@ mod tests {
                 std::thread::sleep(Duration::from_millis(5));
             }
         });
-        let output = supervise(
-            &*child,
-            pipes,
-            &limits(100, 1 << 20),
-            crate::engine::RunClock::now(),
-            None,
-            None,
-        )
-        .unwrap();
+        let output = supervise_fresh(&*child, pipes, &limits(100, 1 << 20));
         assert_eq!(output.limit_hit, Some(LimitHit::TestTime));
         assert_eq!(output.exit.status, ExitStatusKind::Signaled(libc::SIGKILL));
         assert!(output.wall_time >= Duration::from_millis(100));
@@ -526,15 +524,7 @@ mod tests {
                 }
             }
         });
-        let output = supervise(
-            &*child,
-            pipes,
-            &limits(10_000, 10_000),
-            crate::engine::RunClock::now(),
-            None,
-            None,
-        )
-        .unwrap();
+        let output = supervise_fresh(&*child, pipes, &limits(10_000, 10_000));
         assert_eq!(output.limit_hit, Some(LimitHit::Output));
         assert_eq!(output.stdout.len(), 10_000);
         assert!(child.killed());
@@ -553,15 +543,7 @@ mod tests {
                 std::thread::sleep(Duration::from_millis(5));
             }
         });
-        let output = supervise(
-            &*child,
-            pipes,
-            &limits(10_000, 1 << 20),
-            crate::engine::RunClock::now(),
-            None,
-            None,
-        )
-        .unwrap();
+        let output = supervise_fresh(&*child, pipes, &limits(10_000, 1 << 20));
         assert!(output.ended_after_done);
         assert_eq!(output.limit_hit, None);
         assert_eq!(output.transcript.completed_count(), Some(1));
@@ -585,15 +567,7 @@ mod tests {
             }
             writeln!(chan, r#"{{"event":"done","count":3}}"#).unwrap();
         });
-        let output = supervise(
-            &*child,
-            pipes,
-            &limits(400, 1 << 20),
-            crate::engine::RunClock::now(),
-            None,
-            None,
-        )
-        .unwrap();
+        let output = supervise_fresh(&*child, pipes, &limits(400, 1 << 20));
         assert_eq!(output.limit_hit, None, "{output:?}");
         assert_eq!(output.transcript.completed_count(), Some(3));
 
@@ -608,15 +582,7 @@ mod tests {
                 std::thread::sleep(Duration::from_millis(5));
             }
         });
-        let output = supervise(
-            &*child,
-            pipes,
-            &limits(200, 1 << 20),
-            crate::engine::RunClock::now(),
-            None,
-            None,
-        )
-        .unwrap();
+        let output = supervise_fresh(&*child, pipes, &limits(200, 1 << 20));
         assert_eq!(output.limit_hit, Some(LimitHit::TestTime));
         assert!(output.wall_time >= Duration::from_millis(200));
     }
@@ -663,15 +629,7 @@ mod tests {
                 held.lock().unwrap().take();
             }
         });
-        let output = supervise(
-            &*child,
-            pipes,
-            &limits(10_000, 1 << 20),
-            crate::engine::RunClock::now(),
-            None,
-            None,
-        )
-        .unwrap();
+        let output = supervise_fresh(&*child, pipes, &limits(10_000, 1 << 20));
         releaser.join().unwrap();
         assert_eq!(output.stdout, "before\n");
         assert_eq!(output.exit.status, ExitStatusKind::Exited(0));
